@@ -1,0 +1,47 @@
+# Parley: everything a fresh clone needs is set up by these targets.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+PORT ?= 8550
+HUB_PORT ?= 8660
+
+.PHONY: run test lint fmt bench clean venv chromium
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -e ".[web,hub]" --group dev
+	@touch $(STAMP)
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+fmt: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: venv chromium lint
+	$(BIN)/python -m pytest
+
+bench: venv chromium
+	$(BIN)/python -m bench all
+
+run: venv
+	$(BIN)/python -m app.devrun --port $(PORT) --hub-port $(HUB_PORT)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache screenshots var

@@ -1,0 +1,99 @@
+"""How records are laid out inside sealed cells, and how heads are chosen."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgpack
+
+from models import RECORD_TYPES, RecordKind, SyncedRecord
+
+__all__ = ["Entry", "HeadState", "decode_record", "pick_winner"]
+
+PURGED = 1
+
+
+def decode_record(kind: str, doc: bytes) -> SyncedRecord:
+    """Validate a stored JSON document into its model."""
+    return RECORD_TYPES[RecordKind(kind)].model_validate_json(doc)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A record's current state as the app shows it."""
+
+    record: SyncedRecord
+    heads: tuple[uuid.UUID, ...]
+    purged: bool = False
+
+    @property
+    def conflict(self) -> bool:
+        """Two or more revisions replace the same parent: someone must choose."""
+        return len(self.heads) > 1
+
+
+@dataclass
+class HeadState:
+    """The plaintext of one ``h`` cell: the revision graph and the winning body."""
+
+    kind: str
+    graph: dict[str, list[str]] = field(default_factory=dict)  # rev -> parents
+    order: list[str] = field(default_factory=list)  # revs in arrival order
+    doc: bytes = b""
+    flags: int = 0
+
+    def heads(self) -> list[str]:
+        """Revisions that no other known revision names as a parent."""
+        replaced = {p for parents in self.graph.values() for p in parents}
+        return [rev for rev in self.order if rev not in replaced]
+
+    def add(self, rev: str, parents: list[str]) -> None:
+        """Record one more revision in the graph."""
+        if rev not in self.graph:
+            self.graph[rev] = parents
+            self.order.append(rev)
+
+    def pack(self) -> bytes:
+        """Serialise for sealing."""
+        graph = [[rev, self.graph[rev]] for rev in self.order]
+        out: bytes = msgpack.packb([self.kind, graph, self.flags, self.doc])
+        return out
+
+    @classmethod
+    def unpack(cls, data: bytes) -> HeadState:
+        """Parse what :meth:`pack` made."""
+        kind, graph, flags, doc = msgpack.unpackb(data)
+        state = cls(kind=kind, flags=flags, doc=doc)
+        for rev, parents in graph:
+            state.add(rev, list(parents))
+        return state
+
+    def entry(self) -> Entry:
+        """Return the app-facing view of this state."""
+        heads = tuple(uuid.UUID(h) for h in self.heads())
+        return Entry(decode_record(self.kind, self.doc), heads, bool(self.flags & PURGED))
+
+
+def pick_winner(candidates: list[SyncedRecord]) -> SyncedRecord:
+    """Choose the revision shown while a conflict is open: latest clock, then rev id."""
+    return max(candidates, key=lambda r: (r.hlc, str(r.rev)))
+
+
+def pack_revision(record: SyncedRecord) -> bytes:
+    """Serialise one revision for sealing."""
+    out: bytes = msgpack.packb([record.kind, record.model_dump_json().encode()])
+    return out
+
+
+def unpack_revision(data: bytes) -> SyncedRecord:
+    """Parse what :func:`pack_revision` made."""
+    kind, doc = msgpack.unpackb(data)
+    return decode_record(kind, doc)
+
+
+def as_meta(value: Any) -> bytes:
+    """Serialise a settings or state value."""
+    out: bytes = msgpack.packb(value, datetime=False)
+    return out

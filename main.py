@@ -1,0 +1,2 @@
+from app.main import run
+run()

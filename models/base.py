@@ -1,0 +1,45 @@
+"""Fields every synced record carries: identity, revision chain, clock, authorship."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import ClassVar
+
+from sqlmodel import Field, SQLModel
+
+__all__ = ["RecordKind", "SyncedRecord", "new_id"]
+
+
+def new_id() -> uuid.UUID:
+    """Return a random UUIDv4 (v7 would leak the creation time)."""
+    return uuid.uuid4()
+
+
+class RecordKind(StrEnum):
+    """Every type of synced record, with its stable wire code."""
+
+    ACTOR = "actor"
+    PLACE = "place"
+    CHECKPOINT = "checkpoint"
+    CONTACT = "contact"
+    FOLLOW_UP = "follow_up"
+
+
+class SyncedRecord(SQLModel):
+    """Revision fields shared by every record kind.
+
+    A record is a chain of immutable revisions. ``id`` names the record, ``rev`` this
+    revision, ``parents`` the revisions it replaces (two parents merge a conflict).
+    """
+
+    kind: ClassVar[RecordKind]
+    sealed: ClassVar[bool] = False
+
+    id: uuid.UUID = Field(default_factory=new_id)
+    rev: uuid.UUID = Field(default_factory=new_id)
+    parents: list[uuid.UUID] = Field(default_factory=list)
+    hlc: str = ""
+    device: str = ""
+    team: str = ""
+    deleted: bool = False

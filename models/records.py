@@ -1,0 +1,178 @@
+"""The domain records of Parley. Pure data: validation only, no I/O."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import ClassVar
+
+from pydantic import field_validator, model_validator
+from sqlmodel import Field, SQLModel
+
+from models.base import RecordKind, SyncedRecord
+from models.enums import (
+    AccessConstraint,
+    ActorType,
+    Approach,
+    CheckpointOutcome,
+    Compliance,
+    ContactKind,
+    ContactStatus,
+    FollowUpStatus,
+    Influence,
+    Level,
+    LogStatus,
+    Method,
+    ProtectionIssue,
+    RiskFlag,
+    Sensitivity,
+    Stance,
+)
+
+__all__ = [
+    "Actor",
+    "CheckpointLog",
+    "Commitment",
+    "Contact",
+    "Coords",
+    "FollowUp",
+    "Place",
+    "Record",
+    "RECORD_TYPES",
+]
+
+NAME_MAX = 200
+TEXT_MAX = 4000
+# Two decimals of a degree is about 1.1 km: enough to plan, too coarse to find a house.
+COORD_DECIMALS = 2
+
+
+class Coords(SQLModel):
+    """A coarse position, rounded to about 1 km on the way in."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+    @field_validator("lat", "lon")
+    @classmethod
+    def _coarsen(cls, value: float) -> float:
+        return round(value, COORD_DECIMALS)
+
+
+class Place(SyncedRecord):
+    """A place from the team's own list: a town, a checkpoint, a road junction."""
+
+    kind: ClassVar[RecordKind] = RecordKind.PLACE
+    sealed: ClassVar[bool] = False
+
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    coords: Coords | None = None
+    notes: str = Field(default="", max_length=TEXT_MAX)
+
+
+class Actor(SyncedRecord):
+    """An armed actor in the registry, with its stakeholder-mapping fields."""
+
+    kind: ClassVar[RecordKind] = RecordKind.ACTOR
+    sealed: ClassVar[bool] = False
+
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    aliases: list[str] = Field(default_factory=list)
+    actor_type: ActorType = ActorType.OTHER
+    parent_id: uuid.UUID | None = None
+    area: str = Field(default="", max_length=NAME_MAX)
+    influence: Influence | None = None
+    stance: Stance | None = None
+    notes: str = Field(default="", max_length=TEXT_MAX)
+
+    @field_validator("aliases")
+    @classmethod
+    def _clean_aliases(cls, value: list[str]) -> list[str]:
+        seen: dict[str, str] = {}
+        for alias in value:
+            text = alias.strip()[:NAME_MAX]
+            if text and text.casefold() not in seen:
+                seen[text.casefold()] = text
+        return list(seen.values())
+
+
+class CheckpointLog(SyncedRecord):
+    """One checkpoint crossing, logged in seconds and completed later."""
+
+    kind: ClassVar[RecordKind] = RecordKind.CHECKPOINT
+    sealed: ClassVar[bool] = True
+
+    place_id: uuid.UUID | None = None
+    actor_id: uuid.UUID | None = None
+    observed_at: datetime
+    entered_at: datetime
+    outcome: CheckpointOutcome
+    delay_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    demands: str = Field(default="", max_length=TEXT_MAX)
+    items_checked: str = Field(default="", max_length=TEXT_MAX)
+    notes: str = Field(default="", max_length=TEXT_MAX)
+    constraint: AccessConstraint | None = None
+    status: LogStatus = LogStatus.DRAFT
+
+    @model_validator(mode="after")
+    def _free_crossing_has_no_constraint(self) -> CheckpointLog:
+        if self.outcome is CheckpointOutcome.PASSED and self.constraint is not None:
+            raise ValueError("a free crossing has no access constraint")
+        return self
+
+
+class Commitment(SQLModel):
+    """Something an actor agreed to do, and whether it was done."""
+
+    text: str = Field(min_length=1, max_length=TEXT_MAX)
+    due: date | None = None
+    compliance: Compliance = Compliance.PENDING
+
+
+class Contact(SyncedRecord):
+    """A dialogue or community-level engagement with an armed actor."""
+
+    kind: ClassVar[RecordKind] = RecordKind.CONTACT
+    sealed: ClassVar[bool] = True
+
+    on: date
+    place_id: uuid.UUID | None = None
+    contact_kind: ContactKind = ContactKind.BILATERAL
+    actor_id: uuid.UUID | None = None
+    interlocutor_role: str = Field(default="", max_length=NAME_MAX)
+    level: Level | None = None
+    methods: list[Method] = Field(default_factory=list)
+    approaches: list[Approach] = Field(default_factory=list)
+    issues: list[ProtectionIssue] = Field(default_factory=list)
+    asks: str = Field(default="", max_length=TEXT_MAX)
+    commitments: list[Commitment] = Field(default_factory=list)
+    outcome: str = Field(default="", max_length=TEXT_MAX)
+    risks: list[RiskFlag] = Field(default_factory=list)
+    sensitivity: Sensitivity = Sensitivity.NORMAL
+    cards: list[str] = Field(default_factory=list)
+    status: ContactStatus = ContactStatus.DONE
+    notes: str = Field(default="", max_length=TEXT_MAX)
+
+
+class FollowUp(SyncedRecord):
+    """A task arising from a contact, readable by coordinators at the hub."""
+
+    kind: ClassVar[RecordKind] = RecordKind.FOLLOW_UP
+    sealed: ClassVar[bool] = False
+
+    contact_id: uuid.UUID | None = None
+    actor_id: uuid.UUID | None = None
+    title: str = Field(min_length=1, max_length=NAME_MAX)
+    due: date | None = None
+    status: FollowUpStatus = FollowUpStatus.OPEN
+
+
+Record = Actor | Place | CheckpointLog | Contact | FollowUp
+
+RECORD_TYPES: dict[RecordKind, type[SyncedRecord]] = {
+    RecordKind.ACTOR: Actor,
+    RecordKind.PLACE: Place,
+    RecordKind.CHECKPOINT: CheckpointLog,
+    RecordKind.CONTACT: Contact,
+    RecordKind.FOLLOW_UP: FollowUp,
+}
