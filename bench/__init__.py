@@ -1,1 +1,1 @@
-"""bench"""
+"""Benchmarks: each figure is a ratio against a baseline measured in the same run."""
