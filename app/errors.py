@@ -107,7 +107,7 @@ class KeyMaterialLost(StoreError):
 
 
 class VaultCorrupt(StoreError):
-    """The key file or database is damaged. ``part`` names which; it is never changed."""
+    """The key file or database is damaged (``part`` says which); it is left as is."""
 
     code = "vault_corrupt"
 

@@ -1,7 +1,7 @@
 """Run benchmarks: ``python -m bench <name> [...]`` or ``python -m bench all``.
 
-Each benchmark is a module ``bench/<name>.py`` with a ``main(argv) -> int`` function. Its
-last printed line is one JSON object with the figures.
+Each benchmark is a module ``bench/<name>.py`` with a ``main(argv) -> int``
+function. Its last printed line is one JSON object with the figures.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ _NOT_BENCHMARKS = {"common"}
 def available() -> list[str]:
     """Return the names of the benchmark modules."""
     names = [m.name for m in pkgutil.iter_modules(bench.__path__)]
-    return sorted(n for n in names if not n.startswith("_") and n not in _NOT_BENCHMARKS)
+    return sorted(
+        n for n in names if not n.startswith("_") and n not in _NOT_BENCHMARKS
+    )
 
 
 def main(argv: Sequence[str]) -> int:

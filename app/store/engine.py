@@ -46,12 +46,12 @@ class Database:
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        """The one write path: in-process lock, ``BEGIN IMMEDIATE``, commit or roll back."""
+        """The one write path: process lock, BEGIN IMMEDIATE, commit or roll back."""
         with self._lock:
             try:
-                with self.engine.connect().execution_options(begin="IMMEDIATE") as conn:
-                    with conn.begin():
-                        yield conn
+                conn = self.engine.connect().execution_options(begin="IMMEDIATE")
+                with conn, conn.begin():
+                    yield conn
             except (DBAPIError, SQLAlchemyError, OSError) as exc:
                 raise translate(exc) from None
 

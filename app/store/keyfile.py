@@ -42,7 +42,9 @@ class SlotType(IntEnum):
     DURESS = 2
 
 
-def derive_kek(passphrase: str, *, salt: bytes, params: KdfParams, pepper: bytes) -> bytes:
+def derive_kek(
+    passphrase: str, *, salt: bytes, params: KdfParams, pepper: bytes
+) -> bytes:
     """Passphrase → Argon2id → HKDF with the device pepper → key-encryption key."""
     stretched = stretch(passphrase, salt=salt, params=params)
     return derive(stretched, salt=pepper, info=b"parley/kek/v1")
@@ -97,7 +99,7 @@ class KeyFile:
         self.slots[index] = nonce + body
 
     def open_any(self, kek: bytes) -> Opened | None:
-        """Try ``kek`` on every slot (always all of them) and return the one it opens."""
+        """Try ``kek`` on every slot (always all four); return the one it opens."""
         aead = AESGCM(kek)
         found: Opened | None = None
         for index, slot in enumerate(self.raw_slots()):
@@ -108,7 +110,9 @@ class KeyFile:
                 continue
             kind, link = plain[0] & 0x0F, plain[0] >> 4
             if found is None and kind in (SlotType.REAL, SlotType.DURESS):
-                found = Opened(index, SlotType(kind), plain[1:], link - 1 if link else None)
+                found = Opened(
+                    index, SlotType(kind), plain[1:], link - 1 if link else None
+                )
         return found
 
     def free_slot(self, *, avoid: set[int]) -> int:
@@ -119,7 +123,9 @@ class KeyFile:
     def raw_slots(self) -> list[bytes]:
         """Return the slots as stored, random bytes in place of free ones."""
         if any(slot is None for slot in self.slots):
-            self.slots = [s if s is not None else os.urandom(SLOT_SIZE) for s in self.slots]
+            self.slots = [
+                s if s is not None else os.urandom(SLOT_SIZE) for s in self.slots
+            ]
         return [s for s in self.slots if s is not None]
 
     def to_bytes(self) -> bytes:
@@ -136,7 +142,7 @@ class KeyFile:
         if len(data) != KEYFILE_SIZE:
             raise VaultCorrupt("keyfile")
         salt, memory, iterations, lanes = _HEADER.unpack_from(data)
-        if not (8 <= memory <= 4 * 1024 * 1024 and 1 <= iterations and lanes == 1):
+        if not (8 <= memory <= 4 * 1024 * 1024 and iterations >= 1 and lanes == 1):
             raise VaultCorrupt("keyfile")
         body = data[_HEADER.size :]
         slots: list[bytes | None] = [

@@ -43,6 +43,7 @@ class HeadState:
     order: list[str] = field(default_factory=list)  # revs in arrival order
     doc: bytes = b""
     flags: int = 0
+    dirty: bool = False
 
     def heads(self) -> list[str]:
         """Revisions that no other known revision names as a parent."""
@@ -73,7 +74,9 @@ class HeadState:
     def entry(self) -> Entry:
         """Return the app-facing view of this state."""
         heads = tuple(uuid.UUID(h) for h in self.heads())
-        return Entry(decode_record(self.kind, self.doc), heads, bool(self.flags & PURGED))
+        return Entry(
+            decode_record(self.kind, self.doc), heads, bool(self.flags & PURGED)
+        )
 
 
 def pick_winner(candidates: list[SyncedRecord]) -> SyncedRecord:
