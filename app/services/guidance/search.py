@@ -2,9 +2,10 @@
 
 The index is built once when a pack loads. A query's words are folded like the
 text (no accents, no case), so a missing or wrong accent still matches. The last
-word may be unfinished and matches as a prefix. A word with no match at all is
-retried with one letter added, dropped or changed. Title matches outrank summary
-and tag matches, which outrank body matches; cards matching every word come first.
+word may be unfinished and matches as a prefix, as does any word with no exact
+match. A word with no match at all is retried with one letter added, dropped or
+changed. Title matches outrank summary and tag matches, which outrank body
+matches; cards matching every word come first.
 """
 
 from __future__ import annotations
@@ -85,12 +86,12 @@ class SearchIndex:
         places: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for word, start, end in spans(plain):
             places[word].append((start, end))
-        for word, found in places.items():
-            # A word used often in the body counts a little more, up to a cap.
-            body = BODY + 0.1 * min(len(found), 10)
-            best[word] = max(best.get(word, 0.0), body)
+        for word in places:
+            best[word] = max(best.get(word, 0.0), BODY)
         for word, weight in best.items():
-            self._postings[word][index] = weight
+            # A word used often in the body counts a little more, up to a cap.
+            often = 0.1 * min(len(places.get(word, ())), 10)
+            self._postings[word][index] = weight + often
         return _Doc(card, plain, fold(card.title), fold(card.summary), dict(places))
 
     def search(self, query: str, *, limit: int = 20) -> list[Hit]:
@@ -128,7 +129,9 @@ class SearchIndex:
         matches: dict[str, float] = {}
         if term in self._postings:
             matches[term] = 1.0
-        if prefix:
+        # A finished word with no exact match may still start a longer one
+        # ("child" finds "children"), which stands in for stemming.
+        if prefix or not matches:
             start = bisect.bisect_left(self._vocab, term)
             for word in self._vocab[start:]:
                 if not word.startswith(term):
