@@ -36,6 +36,8 @@ def fold(text: str) -> str:
 
     ``"Démarche"``, ``"demarche"`` and ``"dèmarche"`` all fold to ``"demarche"``.
     """
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return bare.casefold()
@@ -47,7 +49,11 @@ def spans(text: str) -> Iterator[tuple[str, int, int]]:
     Offsets point into ``text`` itself, so a snippet can mark the original words.
     """
     for match in _WORD.finditer(text):
-        for part in _WORD.findall(fold(match.group())):
+        word = match.group()
+        if word.isascii():  # the common case: folding is just lower case
+            yield word.lower(), match.start(), match.end()
+            continue
+        for part in _WORD.findall(fold(word)):
             yield part, match.start(), match.end()
 
 
