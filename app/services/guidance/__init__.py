@@ -8,8 +8,10 @@ Screens use four objects, built by the composition root:
   search, the picker's questions and ranking.
 - :class:`ReadingList` over the unlocked vault store: bookmarks and recently read.
 - :class:`Situation` holds the picker answers a screen collected.
+- :func:`mark_consulted` notes on a contact draft that a card was read for it.
 """
 
+from app.services.guidance.consulted import mark_consulted, unmark_consulted
 from app.services.guidance.install import PackInstaller, Verifier
 from app.services.guidance.library import GuidanceLibrary, bundled_pack_dir
 from app.services.guidance.model import (
@@ -62,6 +64,8 @@ __all__ = [
     "fold",
     "load_pack",
     "load_pack_files",
+    "mark_consulted",
     "read_archive",
     "read_dir",
+    "unmark_consulted",
 ]
