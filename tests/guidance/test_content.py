@@ -222,3 +222,21 @@ def test_content_error_names_the_file_not_a_traceback(
     assert caught.value.code == "content_error"
     assert caught.value.where == DIALOGUE
     assert caught.value.__cause__ is None
+
+
+@pytest.mark.parametrize(
+    "picker",
+    [
+        "format = 1\nquestions = 1\n",
+        'format = 1\noptions = 3\n[questions]\noutcome = "Why?"\n',
+        "format = 1\n[questions]\n[options]\noutcome = [1]\n",
+        "format = 1\nrule = 7\n",
+    ],
+)
+def test_malformed_picker_file_is_refused_not_crashed(
+    bundled_files: dict[str, bytes], picker: str
+) -> None:
+    files = {**bundled_files, "picker.toml": picker.encode()}
+    with pytest.raises(ContentError) as caught:
+        load_pack_files(files)
+    assert caught.value.where.startswith("picker.toml")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import random
 import zipfile
 from pathlib import Path
 
@@ -243,3 +245,40 @@ def test_missing_candidate_file_is_refused(installer, tmp_path) -> None:
     with pytest.raises(ContentError) as caught:
         installer.install(tmp_path / "nowhere.zip")
     assert caught.value.reason == "pack_unreadable"
+
+
+def test_damaged_archive_bytes_only_ever_raise_content_error(
+    installer, bundled_files
+) -> None:
+    data = bytearray(build_archive(bundled_files))
+    rng = random.Random(5)
+    for _ in range(150):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        cut = damaged[: rng.randrange(len(damaged))] if rng.random() < 0.3 else damaged
+        # Anything else (zlib.error, RuntimeError, KeyError...) fails the test.
+        with contextlib.suppress(ContentError):
+            installer.install(bytes(cut))
+    assert installer.active().info.version == 1
+
+
+def test_encrypted_archive_entry_is_refused(installer, bundled_files) -> None:
+    data = bytearray(build_archive(bundled_files))
+    # Set the "encrypted" flag bit on every local and central directory header.
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = data.find(signature)
+        while start != -1:
+            data[start + offset] |= 0x01
+            start = data.find(signature, start + 4)
+    with pytest.raises(ContentError) as caught:
+        installer.install(bytes(data))
+    assert caught.value.reason == "pack_unreadable"
+
+
+def test_symlink_in_a_candidate_directory_is_refused(installer, make_pack) -> None:
+    root = make_pack(version=2)
+    (root / "cards" / "basics-extra.md").symlink_to(root / "pack.toml")
+    with pytest.raises(ContentError) as caught:
+        installer.install(root)
+    assert caught.value.reason == "unexpected_file"

@@ -66,6 +66,8 @@ def read_dir(root: Path) -> PackFiles:
                 continue
             name = path.relative_to(root).as_posix()
             check_name(name)
+            if path.is_symlink():  # could point anywhere on the device
+                raise ContentError("unexpected_file", name)
             _check_count(len(files) + 1)
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise ContentError("file_too_large", name)
@@ -94,9 +96,12 @@ def read_archive(data: bytes) -> PackFiles:
             _check_count(len(entries))
             _check_entries(entries)
             files = {i.filename: _read_entry(archive, i) for i in entries}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
-        raise ContentError("pack_unreadable", "archive") from None
-    except NotImplementedError:  # an unsupported compression method
+    except ContentError:
+        raise
+    except Exception:
+        # zipfile fails on hostile bytes in many ways (BadZipFile, zlib.error,
+        # ValueError on a bad offset, RuntimeError on encryption...): all mean the
+        # same thing here, and none may escape as a traceback.
         raise ContentError("pack_unreadable", "archive") from None
     _check_total(files)
     return files

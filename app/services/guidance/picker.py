@@ -143,8 +143,10 @@ def parse_rules(data: Mapping[str, Any]) -> PickerRules:
 
 
 def _question(name: str, data: Mapping[str, Any]) -> Question:
-    prompt = data.get("questions", {}).get(name)
-    raw = data.get("options", {}).get(name)
+    prompts, all_options = data.get("questions"), data.get("options")
+    if not isinstance(prompts, dict) or not isinstance(all_options, dict):
+        raise ContentError("bad_picker_question", PICKER_FILE)
+    prompt, raw = prompts.get(name), all_options.get(name)
     if not isinstance(prompt, str) or not prompt.strip() or not isinstance(raw, list):
         raise ContentError("bad_picker_question", f"{PICKER_FILE}#{name}")
     options = []
