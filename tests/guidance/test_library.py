@@ -82,4 +82,4 @@ def test_card_sections_are_reachable_by_heading(library: GuidanceLibrary) -> Non
 def test_pack_info_is_exposed(library: GuidanceLibrary) -> None:
     assert library.info.id == "parley-guidance"
     assert library.info.language == "en"
-    assert library.info.published == "2025-11-23"
+    assert library.info.published == "2026-11-23"
