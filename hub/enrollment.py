@@ -25,6 +25,7 @@ from models.wire import (
     b64d,
     b64e,
     enroll_transcript,
+    normalize_code,
     pack_signed,
     sign_model,
 )
@@ -33,11 +34,6 @@ __all__ = ["create_code", "enroll", "enroll_uri", "normalize_code"]
 
 CERT_DAYS = 365
 _DAY_MS = 24 * 3600 * 1000
-
-
-def normalize_code(code: str) -> str:
-    """Upper-case a code and drop the dashes and spaces people type."""
-    return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
 def _hash(code: str) -> str:

@@ -15,12 +15,16 @@ from pydantic import TypeAdapter, ValidationError
 
 from models import RECORD_TYPES, Hlc, RecordKind
 from models.records import NAME_MAX
-from models.wire import ALIAS_ADD, ALIAS_DEL, ID_BYTES, RegistryOpWire
+from models.wire import (
+    ALIAS_ADD,
+    ALIAS_DEL,
+    ID_BYTES,
+    REGISTRY_KINDS,
+    RegistryOpWire,
+    op_fields,
+)
 
-__all__ = ["REGISTRY_KINDS", "Op", "check_ops", "writable_fields"]
-
-REGISTRY_KINDS = frozenset({RecordKind.ACTOR, RecordKind.PLACE, RecordKind.FOLLOW_UP})
-_NOT_OPS = frozenset({"id", "rev", "parents", "hlc", "device", "aliases"})
+__all__ = ["Op", "check_ops"]
 
 
 @dataclass(frozen=True)
@@ -36,15 +40,11 @@ class Op:
 
 
 @functools.cache
-def writable_fields(kind: RecordKind) -> frozenset[str]:
-    """Fields of a registry kind that ops may set."""
-    return frozenset(RECORD_TYPES[kind].model_fields) - _NOT_OPS
-
-
-@functools.cache
 def _adapter(kind: RecordKind, name: str) -> TypeAdapter[Any]:
     info = RECORD_TYPES[kind].model_fields[name]
-    annotated: Any = Annotated[info.annotation, *info.metadata]
+    annotated: Any = info.annotation
+    if info.metadata:
+        annotated = Annotated[info.annotation, *info.metadata]
     return TypeAdapter(annotated)
 
 
@@ -67,7 +67,7 @@ def _check_value(kind: RecordKind, name: str, value: Any) -> bytes | str:
         if not isinstance(value, str) or not value.strip() or len(value) > NAME_MAX:
             return "invalid_value"
         return _pack(value.strip())
-    if name not in writable_fields(kind):
+    if name not in op_fields(kind):
         return "unknown_field"
     adapter = _adapter(kind, name)
     try:

@@ -30,6 +30,7 @@ class _Cell:
     value: bytes
     hlc: str
     device: str
+    seq: int | None = None  # None: written by this batch
 
 
 @dataclass
@@ -64,7 +65,7 @@ def _load(conn: Connection, record_id: str, kind: str) -> _Plan | None:
     if rec is not None and rec.kind != kind:
         return None
     cells = {
-        row.field: _Cell(bytes(row.value), row.hlc, row.device)
+        row.field: _Cell(bytes(row.value), row.hlc, row.device, row.seq)
         for row in conn.execute(
             select(tables.reg_fields).where(tables.reg_fields.c.record_id == record_id)
         )
@@ -89,11 +90,23 @@ def _known_losers(conn: Connection, record_id: str) -> set[tuple[str, str]]:
     return {(row.field, row.hlc) for row in rows}
 
 
-def _set_field(plan: _Plan, op: Op, device: str, known: set[tuple[str, str]]) -> None:
+def _seen(seq: int | None, author: str, *, device: str, ctx: int) -> bool:
+    """Had ``device`` seen a write (seq, author) when it built a batch at ``ctx``?"""
+    return seq is None or seq <= ctx or author == device
+
+
+def _set_field(
+    plan: _Plan, op: Op, *, device: str, ctx: int, known: set[tuple[str, str]]
+) -> None:
+    """Last writer wins. A value displaced by a write that had not seen it, or a
+    write that lost, is kept as a loser; a value simply edited over is not."""
     new = _Cell(op.value, op.hlc, device)
     cur = plan.cells.get(op.field)
     if cur is None or op.hlc > cur.hlc:
-        if cur is not None and cur.value != op.value:
+        concurrent = cur is not None and not _seen(
+            cur.seq, cur.device, device=device, ctx=ctx
+        )
+        if cur is not None and cur.value != op.value and concurrent:
             plan.losers.append((op.field, cur))
         plan.cells[op.field] = new
         plan.dirty.add(op.field)
@@ -103,7 +116,7 @@ def _set_field(plan: _Plan, op: Op, device: str, known: set[tuple[str, str]]) ->
         plan.changed = True
 
 
-def _alias_op(plan: _Plan, op: Op, device: str, ctx: int) -> None:
+def _alias_op(plan: _Plan, op: Op, *, device: str, ctx: int) -> None:
     text: str = msgpack.unpackb(op.value)
     key = text.casefold()
     if op.field == ALIAS_ADD:
@@ -114,7 +127,7 @@ def _alias_op(plan: _Plan, op: Op, device: str, ctx: int) -> None:
         plan.changed = True
         return
     for alias in plan.aliases:
-        seen = alias.seq is None or alias.seq <= ctx or alias.device == device
+        seen = _seen(alias.seq, alias.device, device=device, ctx=ctx)
         if alias.akey == key and not alias.removed and seen:
             alias.removed = alias.dirty = True
             plan.changed = True
@@ -153,9 +166,9 @@ def _plan(conn: Connection, ops: list[Op], *, device: str, ctx: int) -> _Plan | 
     known = _known_losers(conn, first.record_id)
     for op in ops:
         if op.field in (ALIAS_ADD, ALIAS_DEL):
-            _alias_op(plan, op, device, ctx)
+            _alias_op(plan, op, device=device, ctx=ctx)
         else:
-            _set_field(plan, op, device, known)
+            _set_field(plan, op, device=device, ctx=ctx, known=known)
     if plan.changed and not _valid(plan):
         return "invalid_record"
     return plan
@@ -178,7 +191,12 @@ def _write(db: HubDb, conn: Connection, plan: _Plan, *, seq: int) -> None:
         key = (t.reg_fields.c.record_id == plan.record_id) & (
             t.reg_fields.c.field == name
         )
-        values = {"value": cell.value, "hlc": cell.hlc, "device": cell.device}
+        values = {
+            "value": cell.value,
+            "hlc": cell.hlc,
+            "device": cell.device,
+            "seq": seq,
+        }
         if conn.execute(update(t.reg_fields).where(key).values(**values)).rowcount == 0:
             conn.execute(
                 insert(t.reg_fields).values(

@@ -122,6 +122,7 @@ reg_fields = Table(
     Column("value", LargeBinary, nullable=False),
     Column("hlc", String(40), nullable=False),
     Column("device", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
 )
 reg_losers = Table(
     "registry_losers",

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 from enum import StrEnum
@@ -18,7 +19,9 @@ import msgpack
 import zstandard
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from models.base import RecordKind
 from models.keys import sign, verify
+from models.records import RECORD_TYPES
 
 __all__ = [
     "Ack",
@@ -33,6 +36,7 @@ __all__ = [
     "PackManifest",
     "PackOffer",
     "Push",
+    "REGISTRY_KINDS",
     "RegistryPage",
     "RegistrySnapshot",
     "SealedItem",
@@ -49,6 +53,8 @@ __all__ = [
     "decode",
     "encode",
     "enroll_transcript",
+    "normalize_code",
+    "op_fields",
     "open_signed",
     "pack_signed",
     "parse",
@@ -292,6 +298,17 @@ def parse_auth(value: str | None) -> AuthFields:
 
 # -- push ----------------------------------------------------------------------------
 
+# Kinds the hub can read and merge per field; the other kinds travel sealed.
+REGISTRY_KINDS = frozenset({RecordKind.ACTOR, RecordKind.PLACE, RecordKind.FOLLOW_UP})
+_NOT_OPS = frozenset({"id", "rev", "parents", "hlc", "device", "aliases"})
+
+
+@functools.cache
+def op_fields(kind: RecordKind) -> frozenset[str]:
+    """Fields of a registry kind that a registry op may set (aliases have own ops)."""
+    return frozenset(RECORD_TYPES[kind].model_fields) - _NOT_OPS
+
+
 # A registry op on the wire: (index, kind, record id (16 bytes), field, value, hlc).
 RegistryOpWire = tuple[int, str, bytes, str, Any, str]
 
@@ -455,6 +472,11 @@ class EnrollResponse(BaseModel):
     publish_key: str
     records_key_wrapped: str | None = None
     server_time: int
+
+
+def normalize_code(code: str) -> str:
+    """Upper-case an enrollment code and drop the dashes and spaces people type."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
 def enroll_transcript(*, code: str, ed: bytes, x: bytes, hub_key: bytes) -> bytes:

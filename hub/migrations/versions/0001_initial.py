@@ -121,6 +121,7 @@ def _registry() -> None:
         sa.Column("value", sa.LargeBinary, nullable=False),
         sa.Column("hlc", sa.String(40), nullable=False),
         sa.Column("device", _ID, nullable=False),
+        sa.Column("seq", sa.BigInteger, nullable=False),
     )
     op.create_table(
         "registry_losers",
