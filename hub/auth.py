@@ -112,10 +112,14 @@ def claim_nonce(
     Raises:
         HubError: 401 ``replay``.
     """
-    stmt = db.insert_ignore(tables.nonces).values(
-        device=fields.device, nonce=fields.nonce, expires_at=fields.ts + window_ms
+    stmt = (
+        db.insert_ignore(tables.nonces)
+        .values(
+            device=fields.device, nonce=fields.nonce, expires_at=fields.ts + window_ms
+        )
+        .returning(tables.nonces.c.nonce)
     )
-    if conn.execute(stmt).rowcount != 1:
+    if conn.execute(stmt).first() is None:
         raise HubError(401, "replay")
     if random.random() < _PRUNE_ODDS:
         conn.execute(delete(tables.nonces).where(tables.nonces.c.expires_at < now_ms))

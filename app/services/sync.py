@@ -127,7 +127,7 @@ class SyncService:
             )
 
     def subscribe(self, listener: Callable[[SyncStatus], None]) -> Callable[[], None]:
-        """Call ``listener`` (from the sync thread) on each change; returns unsubscribe."""
+        """Call ``listener`` (on the sync thread) at each change; return unsubscribe."""
         with self._lock:
             self._listeners.append(listener)
 

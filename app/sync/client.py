@@ -8,6 +8,8 @@ include headers, for the progress bar.
 from __future__ import annotations
 
 import contextlib
+import functools
+import ssl
 from typing import Any, TypeVar
 
 import httpx
@@ -141,6 +143,12 @@ def _raise_for(response: httpx.Response, path: str) -> None:
     raise Rejected(status, code)
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    # Loading the CA bundle costs tens of milliseconds: do it once per process.
+    return httpx.create_ssl_context()
+
+
 def connect(base_url: str, *, timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> HubClient:
     """Open a client for ``base_url`` with timeouts suited to slow links."""
-    return HubClient(httpx.Client(timeout=timeout), base_url)
+    return HubClient(httpx.Client(timeout=timeout, verify=_tls()), base_url)

@@ -37,7 +37,13 @@ from models.wire import (
     unpack_signed,
 )
 
-__all__ = ["OFFSET_META", "enroll_device", "parse_enroll_text", "unlock_records_key"]
+__all__ = [
+    "OFFSET_META",
+    "enroll_device",
+    "enroll_request",
+    "parse_enroll_text",
+    "unlock_records_key",
+]
 
 OFFSET_META = "sync.offset"
 
@@ -55,7 +61,9 @@ def parse_enroll_text(text: str) -> tuple[str | None, str]:
     return None, normalize_code(text)
 
 
-def _request(code: str, ed: bytes, x: bytes, hub_key: bytes) -> EnrollRequest:
+def enroll_request(code: str, ed: bytes, x: bytes, hub_key: bytes) -> EnrollRequest:
+    """Build the enrollment request proving possession of both private keys."""
+    code = normalize_code(code)
     ed_pub, x_pub = signing_public(ed), box_public(x)
     transcript = enroll_transcript(code=code, ed=ed_pub, x=x_pub, hub_key=hub_key)
     return EnrollRequest(
@@ -88,7 +96,7 @@ def enroll_device(
     ed, x = new_key(), new_key()
     try:
         hub_key, command_key = b64d(hello.hub_key), b64d(hello.command_key)
-        resp = client.enroll(_request(code, ed, x, hub_key))
+        resp = client.enroll(enroll_request(code, ed, x, hub_key))
         signed = unpack_signed(b64d(resp.certificate))
         cert = open_signed(command_key, signed, Certificate, context=CERT_CONTEXT)
         records_key, publish_key = b64d(resp.records_key), b64d(resp.publish_key)

@@ -11,12 +11,16 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
+import msgpack
 import psycopg
 import uvicorn
 
 from app.store import KdfParams, MemoryPepper, Store, Vault
 from app.sync import HubClient, SyncEngine, connect, enroll_device
+from app.sync.identity import Identity, sign_request
 from hub.api import create_app
 from hub.db import HubDb, migrate
 from hub.enrollment import create_code
@@ -25,6 +29,15 @@ from hub.service import Hub, now_ms
 from hub.settings import HubSettings
 from models.enums import Role
 from models.keys import WrapParams
+from models.wire import (
+    MEDIA_TYPE,
+    Batch,
+    Push,
+    SyncRequest,
+    SyncResponse,
+    decode,
+    encode,
+)
 
 PG_ADMIN = os.environ.get(
     "PARLEY_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -55,6 +68,19 @@ def postgres_database() -> Iterator[str]:
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def postgres_schema(database_url: str) -> Iterator[str]:
+    """A fresh schema in ``database_url``; the URL returned puts it on the path."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{name}"')
+    try:
+        yield f"{database_url}?options=-csearch_path%3D{name}"
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 def make_hub(url: str, **settings: int) -> Hub:
@@ -94,10 +120,11 @@ class LiveHub:
         self.port = self.server.servers[0].sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
 
-    def stop(self) -> None:
-        """Stop serving and wait for the thread."""
+    def stop(self, *, wait: bool = False) -> None:
+        """Stop serving; with ``wait``, until the port is free again."""
         self.server.should_exit = True
-        self.thread.join(timeout=10)
+        if wait:
+            self.thread.join(timeout=10)
 
 
 @dataclass
@@ -145,3 +172,61 @@ def enroll(
 
 
 logging.getLogger("parley.hub").setLevel(logging.WARNING)
+
+
+# -- hand-made requests ---------------------------------------------------------------
+
+
+def sync_body(req: SyncRequest) -> bytes:
+    """Encode a sync request as a device would."""
+    return encode(req.dump())
+
+
+def post_sync(
+    http: httpx.Client, identity: Identity, body: bytes, *, ts: int | None = None
+) -> httpx.Response:
+    """POST a signed body to /v1/sync."""
+    auth = sign_request(
+        identity, method="POST", path="/v1/sync", body=body, now_ms=ts or now_ms()
+    )
+    headers = {"authorization": auth, "content-type": MEDIA_TYPE}
+    return http.post("/v1/sync", content=body, headers=headers)
+
+
+def answer(resp: httpx.Response) -> SyncResponse:
+    """Decode a 200 sync answer."""
+    assert resp.status_code == 200, resp.text
+    return SyncResponse.model_validate(decode(resp.content))
+
+
+def registry_batch(
+    identity: Identity, seq: int, ops: list[Any], *, ctx: int = 0
+) -> bytes:
+    """Frozen batch bytes carrying registry ops only."""
+    batch = Batch(device=identity.device, seq=seq, ctx=ctx, ops=ops)
+    out: bytes = msgpack.packb(batch.dump(), use_bin_type=True)
+    return out
+
+
+def push_request(seq: int, batch: bytes, **pull: int) -> bytes:
+    """A sync body pushing ``batch`` and pulling ``pull`` streams."""
+    return sync_body(SyncRequest(push=Push(seq=seq, batch=batch), pull=dict(pull)))
+
+
+def row_counts(hub: Hub) -> dict[str, int]:
+    """Rows in every hub table that a request could write."""
+    from sqlalchemy import func, select
+
+    from hub import tables
+
+    names = ("sealed", "batches", "reg_fields", "reg_log", "reg_aliases", "reg_losers")
+    with hub.db.read() as conn:
+        return {
+            name: int(
+                conn.execute(
+                    select(func.count()).select_from(getattr(tables, name))
+                ).scalar()
+                or 0
+            )
+            for name in names
+        }
