@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import io
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,28 +56,35 @@ def _passphrase(env: str | None) -> str:
     return value
 
 
-def _open(settings: HubSettings) -> tuple[HubDb, OrgKeys]:
+@contextlib.contextmanager
+def _database(settings: HubSettings) -> Iterator[HubDb]:
     migrate(settings.database_url)
     db = HubDb(settings.database_url)
-    keys = load_org(db)
-    if keys is None:
-        raise CliError("no organisation yet: run `parley-hub init` first")
-    return db, keys
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+@contextlib.contextmanager
+def _open(settings: HubSettings) -> Iterator[tuple[HubDb, OrgKeys]]:
+    with _database(settings) as db:
+        keys = load_org(db)
+        if keys is None:
+            raise CliError("no organisation yet: run `parley-hub init` first")
+        yield db, keys
 
 
 def _cmd_init(args: argparse.Namespace, settings: HubSettings) -> None:
-    migrate(settings.database_url)
-    db = HubDb(settings.database_url)
     params = WrapParams(memory_kib=args.kdf_memory_kib) if args.kdf_memory_kib else None
-    try:
-        keys = init_org(
-            db,
-            name=args.org,
-            passphrase=_passphrase(args.passphrase_env),
-            params=params,
-        )
-    except OrgExists:
-        raise CliError("this database already has an organisation") from None
+    with _database(settings) as db:
+        if load_org(db) is not None:
+            raise CliError("this database already has an organisation")
+        passphrase = _passphrase(args.passphrase_env)
+        try:
+            keys = init_org(db, name=args.org, passphrase=passphrase, params=params)
+        except OrgExists:
+            raise CliError("this database already has an organisation") from None
     print(f"organisation {keys.name!r} created")
     print(f"command key     {fingerprint(keys.command_pub)}")
     print(f"publishing key  {fingerprint(keys.publish_pub)}")
@@ -115,14 +123,18 @@ def _print_code(code: str, url: str) -> None:
 
 
 def _cmd_enroll(args: argparse.Namespace, settings: HubSettings) -> None:
-    db, _ = _open(settings)
-    code = create_code(
-        db, team=args.team, role=Role(args.role), ttl_ms=args.ttl, now_ms=now_ms()
-    )
+    with _open(settings) as (db, _):
+        code = _new_code(db, args)
     url = args.url or f"http://{settings.host}:{settings.port}"
     _print_code(code, url)
     ttl = args.ttl // 1000
     print(f"team {args.team}, role {args.role}, single use, expires in {ttl}s")
+
+
+def _new_code(db: HubDb, args: argparse.Namespace) -> str:
+    return create_code(
+        db, team=args.team, role=Role(args.role), ttl_ms=args.ttl, now_ms=now_ms()
+    )
 
 
 def _when(ms: int | None) -> str:
@@ -132,11 +144,12 @@ def _when(ms: int | None) -> str:
 
 
 def _cmd_devices(_args: argparse.Namespace, settings: HubSettings) -> None:
-    db, _ = _open(settings)
+    with _open(settings) as (db, _):
+        found = list_devices(db)
     print(
         f"{'device':32}  {'team':12} {'role':11} {'status':8} {'last seen':16} batches"
     )
-    for d in list_devices(db):
+    for d in found:
         seen = _when(d.last_seen)
         print(
             f"{d.id:32}  {d.team:12} {d.role:11} {d.status:8} {seen:16} {d.last_batch}"
@@ -144,48 +157,47 @@ def _cmd_devices(_args: argparse.Namespace, settings: HubSettings) -> None:
 
 
 def _device_action(args: argparse.Namespace, settings: HubSettings) -> None:
-    db, keys = _open(settings)
-    try:
-        device = find_device(db, args.device)
-    except UnknownDevice:
-        raise CliError("no single device matches that id") from None
-    action = revoke if args.command == "revoke" else wipe
-    action(db, keys, device, now_ms=now_ms())
-    done = (
-        "revoked; it will be told to wipe"
-        if args.command == "revoke"
-        else "will wipe at next sync"
-    )
-    print(f"device {device} {done}")
+    with _open(settings) as (db, keys):
+        try:
+            device = find_device(db, args.device)
+        except UnknownDevice:
+            raise CliError("no single device matches that id") from None
+        action = revoke if args.command == "revoke" else wipe
+        action(db, keys, device, now_ms=now_ms())
+    if args.command == "revoke":
+        print(f"device {device} revoked; it will be told to wipe")
+    else:
+        print(f"device {device} will wipe at its next sync")
 
 
 def _cmd_publish(args: argparse.Namespace, settings: HubSettings) -> None:
-    db, keys = _open(settings)
     data = Path(args.pack).read_bytes()
-    try:
-        version = publish(db, keys, data, version=args.version, now_ms=now_ms())
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
+    with _open(settings) as (db, keys):
+        try:
+            version = publish(db, keys, data, version=args.version, now_ms=now_ms())
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     print(f"guidance pack version {version} published ({len(data)} bytes, signed)")
 
 
 def _cmd_serve(_args: argparse.Namespace, settings: HubSettings) -> None:
-    db, keys = _open(settings)
-    _serve(settings, db, keys)
+    with _open(settings) as (db, keys):
+        _serve(settings, db, keys)
 
 
 def _cmd_demo(args: argparse.Namespace, settings: HubSettings) -> None:
-    migrate(settings.database_url)
-    db = HubDb(settings.database_url)
-    keys = load_org(db)
-    if keys is None:
-        passphrase = os.environ.get(PASSPHRASE_ENV, "demo organisation passphrase")
-        keys = init_org(db, name="Demo organisation", passphrase=passphrase)
-        print(f"demo organisation created; its passphrase is {passphrase!r}")
-    day = 24 * 3600 * 1000
-    code = create_code(db, team=args.team, role=Role.FIELD, ttl_ms=day, now_ms=now_ms())
-    _print_code(code, f"http://{settings.host}:{settings.port}")
-    _serve(settings, db, keys)
+    with _database(settings) as db:
+        keys = load_org(db)
+        if keys is None:
+            passphrase = os.environ.get(PASSPHRASE_ENV, "demo organisation passphrase")
+            keys = init_org(db, name="Demo organisation", passphrase=passphrase)
+            print(f"demo organisation created; its passphrase is {passphrase!r}")
+        day = 24 * 3600 * 1000
+        code = create_code(
+            db, team=args.team, role=Role.FIELD, ttl_ms=day, now_ms=now_ms()
+        )
+        _print_code(code, f"http://{settings.host}:{settings.port}")
+        _serve(settings, db, keys)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -105,7 +105,10 @@ class HubDb:
 
 
 def migrate(url: str, revision: str = "head") -> None:
-    """Bring the schema at ``url`` to ``revision`` with Alembic (SQLite or PG)."""
+    """Bring the schema at ``url`` to ``revision`` with Alembic (SQLite or PG).
+
+    ``"base"`` downgrades to an empty schema.
+    """
     url = normalize_url(url)
     path = _sqlite_file(url)
     if path is not None:
@@ -116,6 +119,9 @@ def migrate(url: str, revision: str = "head") -> None:
     try:
         with engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, revision)
+            if revision == "base":
+                command.downgrade(config, revision)
+            else:
+                command.upgrade(config, revision)
     finally:
         engine.dispose()
