@@ -31,7 +31,7 @@ from app.sync import (
 )
 from app.sync.apply import losers_meta
 from app.sync.engine import LAST_SUCCESS_META
-from models import Contact
+from models import Actor, Contact
 
 __all__ = [
     "LosingValue",
@@ -41,6 +41,7 @@ __all__ = [
     "TeamContacts",
     "all_contacts",
     "losing_values",
+    "resolve_actor",
 ]
 
 DEFAULT_INTERVAL_S = 15 * 60
@@ -282,6 +283,21 @@ def losing_values(store: Store, record_id: uuid.UUID) -> list[LosingValue]:
     """Values another device wrote concurrently that lost (newest first per field)."""
     rows = store.get_meta(losers_meta(record_id)) or []
     return [LosingValue(*row) for row in rows]
+
+
+def resolve_actor(store: Store, actor_id: uuid.UUID) -> Actor | None:
+    """Follow ``merged_into`` pointers to the entry a duplicate was merged into."""
+    seen: set[uuid.UUID] = set()
+    current: uuid.UUID | None = actor_id
+    found: Actor | None = None
+    while current is not None and current not in seen:
+        seen.add(current)
+        entry = store.get(current)
+        if entry is None or not isinstance(entry.record, Actor):
+            return found
+        found = entry.record
+        current = found.merged_into
+    return found
 
 
 @dataclass(frozen=True)

@@ -230,3 +230,32 @@ def row_counts(hub: Hub) -> dict[str, int]:
             )
             for name in names
         }
+
+
+class FlakyTransport(httpx.BaseTransport):
+    """Real HTTP, except the faults queued: drop a request before it leaves, or
+    drop the response after the hub has processed the request."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.faults: list[str | None] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        fault = self.faults.pop(0) if self.faults else None
+        if fault == "request":
+            raise httpx.ConnectError("dropped before sending")
+        response = self.inner.handle_request(request)
+        if fault == "response":
+            response.read()
+            response.close()
+            raise httpx.ReadError("dropped before the answer arrived")
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def flaky_client(url: str) -> tuple[HubClient, FlakyTransport]:
+    """A hub client whose transport can drop requests and responses on demand."""
+    transport = FlakyTransport()
+    return HubClient(httpx.Client(transport=transport, timeout=10), url), transport
