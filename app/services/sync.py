@@ -154,6 +154,7 @@ class SyncService:
             if self._thread is not None:
                 return
             self._stop.clear()
+            self._idle.clear()
             self._thread = threading.Thread(
                 target=self._loop, name="parley-sync", daemon=True
             )
@@ -174,6 +175,7 @@ class SyncService:
     def sync_now(self) -> None:
         """Ask for a run as soon as possible (starts the thread if needed)."""
         self._retry = _FIRST_RETRY_S
+        self._idle.clear()
         if self._thread is None:
             self.start()
         else:
@@ -184,12 +186,15 @@ class SyncService:
         return self._idle.wait(timeout)
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
-            self._wake.wait(self._delay())
-            self._wake.clear()
-            if self._stop.is_set() or self._state is SyncState.REVOKED:
-                return
-            self.run_blocking()
+        try:
+            while not self._stop.is_set():
+                self._wake.wait(self._delay())
+                self._wake.clear()
+                if self._stop.is_set() or self._state is SyncState.REVOKED:
+                    return
+                self.run_blocking()
+        finally:
+            self._idle.set()
 
     def _delay(self) -> float:
         now = time.monotonic()
