@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import msgpack
 import psycopg
+import pytest
 import uvicorn
 
 from app.store import KdfParams, MemoryPepper, Store, Vault
@@ -85,6 +86,19 @@ def postgres_schema(database_url: str) -> Iterator[str]:
             conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
+@contextlib.contextmanager
+def database_for(kind: str, folder: Path) -> Iterator[str]:
+    """A fresh hub database URL: a SQLite file, or a new PostgreSQL database."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'hub.db'}"
+        return
+    try:
+        with postgres_database() as db, postgres_schema(db) as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+
+
 def make_hub(url: str, **settings: int) -> Hub:
     """Migrate ``url``, create an organisation, and return a hub over it."""
     migrate(url)
@@ -150,8 +164,13 @@ def new_vault(root: Path) -> tuple[Vault, Store]:
     return vault, vault.create("device passphrase")
 
 
-def enroll(
-    hub: Hub,
+def enroll(hub: Hub, url: str, root: Path, **kwargs: Any) -> Device:
+    """Create a vault and enroll it with a fresh code from ``hub``."""
+    return enroll_with(hub.db, url, root, **kwargs)
+
+
+def enroll_with(
+    db: HubDb,
     url: str,
     root: Path,
     *,
@@ -161,7 +180,7 @@ def enroll(
 ) -> Device:
     """Create a vault and enroll it with a fresh code."""
     vault, store = new_vault(root)
-    code = create_code(hub.db, team=team, role=role, ttl_ms=3_600_000, now_ms=now_ms())
+    code = create_code(db, team=team, role=role, ttl_ms=3_600_000, now_ms=now_ms())
     client = client or connect(url)
     passphrase = ORG_PASSPHRASE if role is Role.COORDINATOR else None
     enroll_device(client, store, code=code, org_passphrase=passphrase)

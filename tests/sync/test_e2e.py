@@ -7,7 +7,6 @@ no plaintext of any marker.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import uuid
 from collections.abc import Iterator
@@ -28,28 +27,15 @@ from tests.hub.support import (
     ORG_PASSPHRASE,
     Device,
     HubProcess,
+    database_for,
     new_vault,
-    postgres_database,
-    postgres_schema,
 )
-
-
-@contextlib.contextmanager
-def _database(kind: str, folder: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'hub.db'}"
-        return
-    try:
-        with postgres_database() as db, postgres_schema(db) as url:
-            yield url
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def hub_process(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HubProcess]:
     """An initialised hub serving from a subprocess."""
-    with _database(request.param, tmp_path) as url:
+    with database_for(request.param, tmp_path) as url:
         proc = HubProcess(url, PARLEY_ORG_PASSPHRASE=ORG_PASSPHRASE)
         proc.cli("init", "--org", "E2E", "--kdf-memory-kib", "8192")
         proc.start()
