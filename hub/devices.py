@@ -110,10 +110,18 @@ def wipe(db: HubDb, keys: OrgKeys, device: str, *, now_ms: int) -> None:
     """Queue a signed wipe for the device's next sync; it is revoked once delivered."""
     with db.write() as conn:
         _command(conn, keys, device, "wipe", now_ms)
+        conn.execute(
+            update(tables.devices)
+            .where(tables.devices.c.id == device)
+            .values(cmd_pending=True)
+        )
 
 
 def pending_commands(conn: Connection, device: str, *, now_ms: int) -> list[Signed]:
-    """Commands not yet delivered to ``device``; delivering a wipe revokes it."""
+    """Commands not yet delivered to ``device``; delivering a wipe revokes it.
+
+    Only called when the device row's ``cmd_pending`` flag is set.
+    """
     t = tables.commands
     rows = conn.execute(
         select(t)
@@ -127,10 +135,10 @@ def pending_commands(conn: Connection, device: str, *, now_ms: int) -> list[Sign
         .where(t.c.device == device, t.c.delivered_at.is_(None))
         .values(delivered_at=now_ms)
     )
-    if any(row.kind == "wipe" for row in rows):
-        conn.execute(
-            update(tables.devices)
-            .where(tables.devices.c.id == device)
-            .values(status="revoked")
-        )
+    status = "revoked" if any(row.kind == "wipe" for row in rows) else "active"
+    conn.execute(
+        update(tables.devices)
+        .where(tables.devices.c.id == device)
+        .values(status=status, cmd_pending=False)
+    )
     return [unpack_signed(bytes(row.signed)) for row in rows]

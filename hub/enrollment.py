@@ -118,6 +118,7 @@ def enroll(
                 status="active",
                 enrolled_at=now_ms,
                 last_batch=0,
+                cmd_pending=False,
             )
         )
         conn.execute(

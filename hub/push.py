@@ -13,10 +13,10 @@ import hashlib
 from dataclasses import dataclass
 
 import msgpack
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select
 
 from hub import tables
-from hub.auth import DeviceRow
+from hub.auth import DeviceKeys, DeviceRow
 from hub.db import HubDb
 from hub.errors import HubError
 from hub.regcheck import Op, check_ops
@@ -40,7 +40,7 @@ class CheckedPush:
 
 
 def check_push(
-    push: Push, device: DeviceRow, *, now_ms: int, max_future_ms: int
+    push: Push, device: DeviceKeys, *, now_ms: int, max_future_ms: int
 ) -> CheckedPush:
     """Parse and check a push before the write transaction.
 
@@ -82,6 +82,8 @@ def apply_push(
 ) -> Ack:
     """Apply a checked push inside ``conn``'s transaction (device row already locked).
 
+    The caller records the new ``last_batch`` when the status is ``applied``.
+
     Raises:
         HubError: 409 ``batch_mismatch`` or ``batch_gap`` (with ``last_batch_seq``).
     """
@@ -121,10 +123,5 @@ def apply_push(
             ack=msgpack.packb(ack.dump(), use_bin_type=True),
             received_at=now_ms,
         )
-    )
-    conn.execute(
-        update(tables.devices)
-        .where(tables.devices.c.id == device.id)
-        .values(last_batch=seq)
     )
     return ack

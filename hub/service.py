@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 
 from hub import tables
-from hub.auth import DeviceRow, authenticate, claim_nonce, lock_device
+from hub.auth import DeviceKeys, KeyCache, authenticate, claim_nonce, lock_device
 from hub.db import HubDb
 from hub.devices import pending_commands
 from hub.enrollment import enroll
@@ -71,6 +71,7 @@ class Hub:
         self.clock = clock
         # Test seam: called inside the push transaction, just before commit.
         self.before_commit: Callable[[], None] | None = None
+        self._cache = KeyCache()
 
     def hello(self) -> HubHello:
         """The public card a device reads before enrolling."""
@@ -90,9 +91,10 @@ class Hub:
 
     def _auth(
         self, header: str | None, method: str, path: str, body: bytes, now: int
-    ) -> tuple[AuthFields, DeviceRow]:
+    ) -> tuple[AuthFields, DeviceKeys]:
         return authenticate(
             self.db,
+            self._cache,
             header=header,
             method=method,
             path=path,
@@ -129,7 +131,7 @@ class Hub:
             raise HubError(400, "unsupported_version")
         return req
 
-    def _check_streams(self, req: SyncRequest, device: DeviceRow) -> None:
+    def _check_streams(self, req: SyncRequest, device: DeviceKeys) -> None:
         for name in req.pull:
             try:
                 stream = Stream(name)
@@ -146,14 +148,14 @@ class Hub:
             claim_nonce(self.db, conn, fields, now_ms=now, window_ms=window)
             row = lock_device(conn, device)
             ack = None
+            seen: dict[str, int] = {"last_seen": now}
             if checked is not None:
                 ack = apply_push(self.db, conn, checked, row, now_ms=now)
-            cmds = pending_commands(conn, device, now_ms=now)
-            conn.execute(
-                update(tables.devices)
-                .where(tables.devices.c.id == device)
-                .values(last_seen=now)
-            )
+                if ack.status == "applied":
+                    seen["last_batch"] = ack.seq
+            cmds = pending_commands(conn, device, now_ms=now) if row.cmd_pending else []
+            devices = tables.devices
+            conn.execute(update(devices).where(devices.c.id == device).values(**seen))
             self._hold(checked)
         return ack, cmds
 
@@ -168,7 +170,7 @@ class Hub:
     def _respond(
         self,
         req: SyncRequest,
-        device: DeviceRow,
+        device: DeviceKeys,
         ack: Ack | None,
         cmds: list[Signed],
         now: int,

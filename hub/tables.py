@@ -73,6 +73,7 @@ devices = Table(
     Column("enrolled_at", BigInteger, nullable=False),
     Column("last_seen", BigInteger),
     Column("last_batch", BigInteger, nullable=False),
+    Column("cmd_pending", Boolean, nullable=False),
 )
 batches = Table(
     "batches",

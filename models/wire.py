@@ -355,7 +355,6 @@ class SyncRequest(_Wire):
     """``POST /v1/sync``: optional push, then pulls by per-stream cursor."""
 
     v: int = WIRE_VERSION
-    t: int = 0
     push: Push | None = None
     pull: dict[str, int] = Field(default_factory=dict, max_length=8)
     max: int = Field(default=DEFAULT_PAGE_BYTES, ge=1024, le=4 * 1024 * 1024)

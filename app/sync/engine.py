@@ -145,7 +145,9 @@ class SyncEngine:
         registry_left = any(not RECORD_TYPES[r.kind].sealed for r in left)
         push = Push(seq=frozen.seq, batch=frozen.body) if frozen else None
         pull = self._cursors(identity, pull_registry=not registry_left)
-        req = SyncRequest(t=self._now(), push=push, pull=pull, max=self.page_bytes)
+        # No timestamp in the body: a resent batch is the same bytes (the request
+        # signature carries the time).
+        req = SyncRequest(push=push, pull=pull, max=self.page_bytes)
         resp = self._exchange(identity, req)
         if frozen is not None:
             self._acked(frozen, resp, report)

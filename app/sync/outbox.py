@@ -30,7 +30,14 @@ from models.wire import (
     seal_message,
 )
 
-__all__ = ["Frozen", "build_batch", "field_changes", "revision_from_wire"]
+__all__ = [
+    "Frozen",
+    "build_batch",
+    "field_changes",
+    "compress_revisions",
+    "revision_from_wire",
+    "seal_part",
+]
 
 SEAL_LEVEL = 12  # zstd level for sealed parts: built once, sent over 2G
 _FIRST_GUESS = 0.3  # compressed/raw ratio assumed before the first try
@@ -148,6 +155,16 @@ def _fit(revs: list[SyncedRecord], budget: int) -> tuple[list[SyncedRecord], byt
             break
         n, data = more, bigger
     return revs[:n], data
+
+
+def compress_revisions(revs: list[SyncedRecord]) -> bytes:
+    """The plaintext of a sealed part: ``zstd(msgpack([[kind, json], ...]))``."""
+    return _compress(revs)
+
+
+def seal_part(identity: Identity, seq: int, compressed: bytes) -> SealedPart:
+    """Seal compressed revisions to the records key for batch ``seq`` and sign."""
+    return _sealed(identity, seq, compressed)
 
 
 def _sealed(identity: Identity, seq: int, compressed: bytes) -> SealedPart:

@@ -96,6 +96,7 @@ def test_devices_revoke_and_wipe(
                     status="active",
                     enrolled_at=1,
                     last_batch=0,
+                    cmd_pending=False,
                 )
             )
     assert _run(org, "devices") == 0

@@ -18,6 +18,7 @@ import pytest
 from app.services.sync import all_contacts
 from app.store import Store
 from app.sync import SyncEngine, connect, enroll_device
+from bench._hubproc import HubProcess
 from hub.db import HubDb
 from hub.enrollment import create_code
 from hub.service import now_ms
@@ -26,7 +27,6 @@ from models.enums import CheckpointOutcome, Role
 from tests.hub.support import (
     ORG_PASSPHRASE,
     Device,
-    HubProcess,
     database_for,
     new_vault,
 )

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import HubUnreachable
+from bench._hubproc import HubProcess
 from bench._proxy import CutPlan, TcpProxy
 from hub import tables
 from hub.db import HubDb
@@ -25,7 +26,6 @@ from models.enums import Role
 from tests.hub.support import (
     ORG_PASSPHRASE,
     Device,
-    HubProcess,
     LiveHub,
     database_for,
     enroll,

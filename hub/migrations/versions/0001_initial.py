@@ -51,6 +51,7 @@ def _org_and_devices() -> None:
         sa.Column("enrolled_at", sa.BigInteger, nullable=False),
         sa.Column("last_seen", sa.BigInteger),
         sa.Column("last_batch", sa.BigInteger, nullable=False),
+        sa.Column("cmd_pending", sa.Boolean, nullable=False),
     )
     op.create_table(
         "batches",
