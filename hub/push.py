@@ -25,7 +25,7 @@ from hub.streams import bump
 from models.keys import CryptoError, verify
 from models.wire import Ack, Batch, Push, WireError, parse, seal_message
 
-__all__ = ["CheckedPush", "apply_push", "check_push"]
+__all__ = ["CheckedPush", "apply_push", "check_push", "store_sealed"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,8 @@ def apply_push(
 ) -> Ack:
     """Apply a checked push inside ``conn``'s transaction (device row already locked).
 
-    The caller records the new ``last_batch`` when the status is ``applied``.
+    The caller records the new ``last_batch`` when the status is ``applied``, and
+    calls :func:`store_sealed` as the transaction's last statement.
 
     Raises:
         HubError: 409 ``batch_mismatch`` or ``batch_gap`` (with ``last_batch_seq``).
@@ -96,18 +97,6 @@ def apply_push(
     rejects = list(checked.rejects)
     if checked.ops:
         rejects += apply_ops(db, conn, checked.ops, device=device.id, ctx=batch.ctx)
-    if batch.sealed is not None:
-        conn.execute(
-            insert(tables.sealed).values(
-                seq=bump(conn, "sealed", 1),
-                device=device.id,
-                batch=seq,
-                ct=batch.sealed.ct,
-                sig=batch.sealed.sig,
-                size=len(batch.sealed.ct),
-                received_at=now_ms,
-            )
-        )
     ack = Ack(
         seq=seq,
         status="applied",
@@ -125,3 +114,27 @@ def apply_push(
         )
     )
     return ack
+
+
+def store_sealed(
+    conn: Connection, checked: CheckedPush, device: str, *, now_ms: int
+) -> None:
+    """Number and store an applied batch's sealed part.
+
+    Run last, just before commit: the stream counter row stays locked from here to
+    the commit, and every other sealed push waits for it.
+    """
+    part = checked.batch.sealed
+    if part is None:
+        return
+    conn.execute(
+        insert(tables.sealed).values(
+            seq=bump(conn, "sealed", 1),
+            device=device,
+            batch=checked.push.seq,
+            ct=part.ct,
+            sig=part.sig,
+            size=len(part.ct),
+            received_at=now_ms,
+        )
+    )

@@ -17,7 +17,7 @@ from hub.errors import HubError
 from hub.orgkeys import OrgKeys
 from hub.packs import pack_body
 from hub.pull import pack_offer, registry_page, sealed_page
-from hub.push import CheckedPush, apply_push, check_push
+from hub.push import CheckedPush, apply_push, check_push, store_sealed
 from hub.settings import HubSettings
 from models.enums import Role
 from models.wire import (
@@ -156,6 +156,8 @@ class Hub:
             cmds = pending_commands(conn, device, now_ms=now) if row.cmd_pending else []
             devices = tables.devices
             conn.execute(update(devices).where(devices.c.id == device).values(**seen))
+            if checked is not None and ack is not None and ack.status == "applied":
+                store_sealed(conn, checked, device, now_ms=now)
             self._hold(checked)
         return ack, cmds
 

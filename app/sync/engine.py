@@ -42,6 +42,7 @@ __all__ = ["INFLIGHT_META", "LAST_SEQ_META", "SyncEngine", "SyncReport"]
 INFLIGHT_META = "sync.inflight"
 LAST_SEQ_META = "sync.last_seq"
 LAST_SUCCESS_META = "sync.last_success"
+REFUSED_PACK_META = "sync.refused_pack"
 _MAX_CONFLICTS = 3
 
 
@@ -264,6 +265,8 @@ class SyncEngine:
     ) -> None:
         if offer is None or self.installer is None:
             return
+        if offer.version == self.store.get_meta(REFUSED_PACK_META):
+            return  # refused before: do not download it again on every sync
         try:
             manifest = verify_offer(
                 identity, offer, installed=self.installer.installed_version()
@@ -277,5 +280,6 @@ class SyncEngine:
             self.installer.install(version=manifest.version, data=data)
         except ContentError as exc:
             report.pack_error = exc.detail or exc.code
+            self.store.set_meta(REFUSED_PACK_META, offer.version)
             return
         report.pack_installed = manifest.version

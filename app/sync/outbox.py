@@ -135,26 +135,36 @@ def _compress(revs: list[SyncedRecord]) -> bytes:
 
 
 def _fit(revs: list[SyncedRecord], budget: int) -> tuple[list[SyncedRecord], bytes]:
-    """The longest prefix of ``revs`` whose compressed form fits ``budget`` (>= 1)."""
+    """The longest prefix of ``revs`` whose compressed form fits ``budget`` (>= 1).
+
+    Guesses from the raw size, then narrows between the longest prefix known to fit
+    and the shortest known not to, until the batch is at least 95% full.
+    """
     n, total = 0, 0
     for rev in revs:
         total += len(rev.model_dump_json()) + 16
         if n and total * _FIRST_GUESS > budget:
             break
         n += 1
-    data = _compress(revs[:n])
-    while len(data) > budget and n > 1:
-        n = max(1, min(n - 1, int(n * budget / len(data) * 0.95)))
+    fits: tuple[int, bytes] | None = None
+    too_big = len(revs) + 1
+    for _ in range(6):
         data = _compress(revs[:n])
-    for _ in range(2):
-        if n == len(revs) or len(data) > 0.85 * budget:
+        if len(data) <= budget or n == 1:
+            fits = (n, data)
+            if n == len(revs) or len(data) >= 0.95 * budget:
+                break
+            guess = int(n * budget * 0.98 / max(len(data), 1))
+        else:
+            too_big = n
+            guess = int(n * budget * 0.98 / len(data))
+        low = fits[0] if fits else 0
+        n = max(low + 1, min(too_big - 1, guess, len(revs)))
+        if n <= low or n >= too_big:
             break
-        more = min(len(revs), max(n + 1, int(n * budget / len(data) * 0.95)))
-        bigger = _compress(revs[:more])
-        if len(bigger) > budget:
-            break
-        n, data = more, bigger
-    return revs[:n], data
+    if fits is None:
+        fits = (1, _compress(revs[:1]))
+    return revs[: fits[0]], fits[1]
 
 
 def compress_revisions(revs: list[SyncedRecord]) -> bytes:

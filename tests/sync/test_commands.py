@@ -141,6 +141,10 @@ def test_a_pack_the_guidance_service_refuses_keeps_the_installed_one(
     publish(hub.db, hub.keys, b"BROKEN pack", version=None, now_ms=now_ms())
     report = _engine(device, installer).run_once()
     assert report.pack_error == "pack_format" and installer.version == 0
+    again = _engine(device, installer).run_once()
+    assert again.pack_error is None and again.requests == 1  # not downloaded again
+    publish(hub.db, hub.keys, b"fixed pack", version=None, now_ms=now_ms())
+    assert _engine(device, installer).run_once().pack_installed == 2
 
 
 def test_pack_offers_must_be_newer_and_signed_by_the_publishing_key(
