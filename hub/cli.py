@@ -119,7 +119,7 @@ def _print_code(code: str, url: str) -> None:
     qr.print_ascii(out=out, invert=True)
     print(out.getvalue(), end="")
     print(f"hub address      {url}")
-    print(f"enrollment code  {code}")
+    print(f"enrollment code  {code}", flush=True)
 
 
 def _cmd_enroll(args: argparse.Namespace, settings: HubSettings) -> None:
@@ -191,7 +191,10 @@ def _cmd_demo(args: argparse.Namespace, settings: HubSettings) -> None:
         if keys is None:
             passphrase = os.environ.get(PASSPHRASE_ENV, "demo organisation passphrase")
             keys = init_org(db, name="Demo organisation", passphrase=passphrase)
-            print(f"demo organisation created; its passphrase is {passphrase!r}")
+            print(
+                f"demo organisation created; its passphrase is {passphrase!r}",
+                flush=True,
+            )
         day = 24 * 3600 * 1000
         code = create_code(
             db, team=args.team, role=Role.FIELD, ttl_ms=day, now_ms=now_ms()
