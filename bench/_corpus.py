@@ -18,10 +18,24 @@ from models.enums import (
 
 __all__ = ["Corpus"]
 
-_SYLLABLES = (
-    "ka ri to mu sa le no bi da fe go hu ji lo ma ne pa ru si ta vu wa ye zo "
-    "ban del fir gol hal kem lin mor nas pol rak sul tem vol"
-).split()
+_SYLLABLES = [
+    *("ka", "ri", "to", "mu", "sa", "le", "no", "bi", "da", "fe", "go", "hu", "ji"),
+    *("lo", "ma", "ne", "pa", "ru", "si", "ta", "vu", "wa", "ye", "zo", "ban", "del"),
+    *(
+        "fir",
+        "gol",
+        "hal",
+        "kem",
+        "lin",
+        "mor",
+        "nas",
+        "pol",
+        "rak",
+        "sul",
+        "tem",
+        "vol",
+    ),
+]
 _ROLES = ("checkpoint commander", "battalion officer", "local leader", "spokesperson")
 
 
@@ -32,7 +46,8 @@ class Corpus:
         self.rng = random.Random(seed)
         vocab: set[str] = set()
         while len(vocab) < words:
-            vocab.add("".join(self.rng.choice(_SYLLABLES) for _ in range(self.rng.randint(1, 4))))
+            size = self.rng.randint(1, 4)
+            vocab.add("".join(self.rng.choice(_SYLLABLES) for _ in range(size)))
         self.vocab = sorted(vocab)
         self.rng.shuffle(self.vocab)
         self.weights = [1 / (rank + 1) ** 1.1 for rank in range(words)]
@@ -47,7 +62,8 @@ class Corpus:
     def contact(self, team: str = "north") -> Contact:
         """One plausible contact report."""
         rng = self.rng
-        commitments = [Commitment(text=self.text(5, 12)) for _ in range(rng.randint(0, 2))]
+        count = rng.randint(0, 2)
+        commitments = [Commitment(text=self.text(5, 12)) for _ in range(count)]
         return Contact(
             on=datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 300)),
             place_id=rng.choice(self.places),
