@@ -8,7 +8,7 @@ import os
 import uuid
 from urllib.parse import quote
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from hub import tables
 from hub.db import HubDb
@@ -21,6 +21,7 @@ from models.wire import (
     Certificate,
     EnrollRequest,
     EnrollResponse,
+    Signed,
     WireError,
     b64d,
     b64e,
@@ -74,6 +75,39 @@ def _check_proofs(keys: OrgKeys, req: EnrollRequest) -> tuple[bytes, bytes]:
     return ed, x
 
 
+def _claim_code(conn: Connection, code: str, now_ms: int) -> tuple[str, str, str]:
+    """Lock an unused, unexpired code; return (hash, team, role)."""
+    row = conn.execute(
+        select(tables.enroll_codes)
+        .where(tables.enroll_codes.c.code_hash == _hash(code))
+        .with_for_update()
+    ).first()
+    if row is None:
+        raise HubError(403, "unknown_code")
+    if row.used_at is not None:
+        raise HubError(403, "code_used")
+    if row.expires_at < now_ms:
+        raise HubError(403, "code_expired")
+    return row.code_hash, row.team, row.role
+
+
+def _register(conn: Connection, cert: Certificate, signed: Signed, now_ms: int) -> None:
+    conn.execute(
+        insert(tables.devices).values(
+            id=cert.device,
+            team=cert.team,
+            role=cert.role,
+            ed_pub=cert.ed,
+            x_pub=cert.x,
+            cert=pack_signed(signed),
+            status="active",
+            enrolled_at=now_ms,
+            last_batch=0,
+            cmd_pending=False,
+        )
+    )
+
+
 def enroll(
     db: HubDb, keys: OrgKeys, req: EnrollRequest, *, now_ms: int
 ) -> EnrollResponse:
@@ -84,53 +118,30 @@ def enroll(
             ``code_expired``.
     """
     ed, x = _check_proofs(keys, req)
-    device = uuid.uuid4().hex
     with db.write() as conn:
-        code = conn.execute(
-            select(tables.enroll_codes)
-            .where(tables.enroll_codes.c.code_hash == _hash(req.code))
-            .with_for_update()
-        ).first()
-        if code is None:
-            raise HubError(403, "unknown_code")
-        if code.used_at is not None:
-            raise HubError(403, "code_used")
-        if code.expires_at < now_ms:
-            raise HubError(403, "code_expired")
+        code_hash, team, role = _claim_code(conn, req.code, now_ms)
         cert = Certificate(
-            device=device,
-            team=code.team,
-            role=code.role,
+            device=uuid.uuid4().hex,
+            team=team,
+            role=role,
             ed=ed,
             x=x,
             issued=now_ms,
             not_after=now_ms + CERT_DAYS * _DAY_MS,
         )
         signed = sign_model(keys.command_sk, cert, context=CERT_CONTEXT)
+        _register(conn, cert, signed, now_ms)
+        codes = tables.enroll_codes
         conn.execute(
-            insert(tables.devices).values(
-                id=device,
-                team=code.team,
-                role=code.role,
-                ed_pub=ed,
-                x_pub=x,
-                cert=pack_signed(signed),
-                status="active",
-                enrolled_at=now_ms,
-                last_batch=0,
-                cmd_pending=False,
-            )
+            update(codes)
+            .where(codes.c.code_hash == code_hash)
+            .values(used_at=now_ms, device=cert.device)
         )
-        conn.execute(
-            update(tables.enroll_codes)
-            .where(tables.enroll_codes.c.code_hash == code.code_hash)
-            .values(used_at=now_ms, device=device)
-        )
-    wrapped = keys.records_wrapped if code.role == Role.COORDINATOR.value else None
+    wrapped = keys.records_wrapped if role == Role.COORDINATOR.value else None
     return EnrollResponse(
-        device=device,
-        team=code.team,
-        role=code.role,
+        device=cert.device,
+        team=team,
+        role=role,
         certificate=b64e(pack_signed(signed)),
         records_key=b64e(keys.records_pub),
         command_key=b64e(keys.command_pub),

@@ -174,38 +174,34 @@ def _plan(conn: Connection, ops: list[Op], *, device: str, ctx: int) -> _Plan | 
     return plan
 
 
-def _write(db: HubDb, conn: Connection, plan: _Plan, *, seq: int) -> None:
-    t = tables
+def _write_record(conn: Connection, plan: _Plan, seq: int) -> None:
+    records = tables.reg_records
     if plan.exists:
-        conn.execute(
-            update(t.reg_records)
-            .where(t.reg_records.c.id == plan.record_id)
-            .values(seq=seq)
-        )
+        where = records.c.id == plan.record_id
+        conn.execute(update(records).where(where).values(seq=seq))
     else:
-        conn.execute(
-            insert(t.reg_records).values(id=plan.record_id, kind=plan.kind, seq=seq)
-        )
+        conn.execute(insert(records).values(id=plan.record_id, kind=plan.kind, seq=seq))
+    conn.execute(insert(tables.reg_log).values(seq=seq, record_id=plan.record_id))
+
+
+def _write_fields(conn: Connection, plan: _Plan, seq: int) -> None:
+    fields = tables.reg_fields
     for name in plan.dirty:
         cell = plan.cells[name]
-        key = (t.reg_fields.c.record_id == plan.record_id) & (
-            t.reg_fields.c.field == name
-        )
         values = {
             "value": cell.value,
             "hlc": cell.hlc,
             "device": cell.device,
             "seq": seq,
         }
-        if conn.execute(update(t.reg_fields).where(key).values(**values)).rowcount == 0:
+        key = (fields.c.record_id == plan.record_id) & (fields.c.field == name)
+        if conn.execute(update(fields).where(key).values(**values)).rowcount == 0:
             conn.execute(
-                insert(t.reg_fields).values(
-                    record_id=plan.record_id, field=name, **values
-                )
+                insert(fields).values(record_id=plan.record_id, field=name, **values)
             )
     for name, cell in plan.losers:
         conn.execute(
-            insert(t.reg_losers).values(
+            insert(tables.reg_losers).values(
                 record_id=plan.record_id,
                 field=name,
                 value=cell.value,
@@ -213,10 +209,14 @@ def _write(db: HubDb, conn: Connection, plan: _Plan, *, seq: int) -> None:
                 device=cell.device,
             )
         )
+
+
+def _write_aliases(conn: Connection, plan: _Plan, seq: int) -> None:
+    aliases = tables.reg_aliases
     for alias in plan.aliases:
         if alias.row_id is None:
             conn.execute(
-                insert(t.reg_aliases).values(
+                insert(aliases).values(
                     record_id=plan.record_id,
                     akey=alias.akey,
                     alias=alias.alias,
@@ -226,12 +226,14 @@ def _write(db: HubDb, conn: Connection, plan: _Plan, *, seq: int) -> None:
                 )
             )
         elif alias.dirty:
-            conn.execute(
-                update(t.reg_aliases)
-                .where(t.reg_aliases.c.id == alias.row_id)
-                .values(removed=True)
-            )
-    conn.execute(insert(t.reg_log).values(seq=seq, record_id=plan.record_id))
+            where = aliases.c.id == alias.row_id
+            conn.execute(update(aliases).where(where).values(removed=True))
+
+
+def _write(conn: Connection, plan: _Plan, *, seq: int) -> None:
+    _write_record(conn, plan, seq)
+    _write_fields(conn, plan, seq)
+    _write_aliases(conn, plan, seq)
 
 
 def apply_ops(
@@ -256,5 +258,5 @@ def apply_ops(
     if plans:
         first = bump(conn, "registry", len(plans))
         for n, plan in enumerate(plans):
-            _write(db, conn, plan, seq=first + n)
+            _write(conn, plan, seq=first + n)
     return rejects

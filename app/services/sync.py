@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
 
 from app.errors import AppError, AuthRequired, DeviceRevoked, StoreError
 from app.store import Store
@@ -29,20 +26,9 @@ from app.sync import (
     retention_days,
     set_retention_days,
 )
-from app.sync.apply import losers_meta
 from app.sync.engine import LAST_SUCCESS_META
-from models import Actor, Contact
 
-__all__ = [
-    "LosingValue",
-    "SyncService",
-    "SyncState",
-    "SyncStatus",
-    "TeamContacts",
-    "all_contacts",
-    "losing_values",
-    "resolve_actor",
-]
+__all__ = ["SyncService", "SyncState", "SyncStatus"]
 
 DEFAULT_INTERVAL_S = 15 * 60
 _FIRST_RETRY_S = 30.0
@@ -269,69 +255,3 @@ class SyncService:
         """Change the background interval."""
         self._interval = max(60.0, seconds)
         self._wake.set()
-
-
-# -- reading what sync brought --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LosingValue:
-    """A registry value that lost a concurrent last-writer-wins race."""
-
-    field: str
-    value: Any
-    hlc: str
-    device: str
-
-
-def losing_values(store: Store, record_id: uuid.UUID) -> list[LosingValue]:
-    """Values another device wrote concurrently that lost (newest first per field)."""
-    rows = store.get_meta(losers_meta(record_id)) or []
-    return [LosingValue(*row) for row in rows]
-
-
-def resolve_actor(store: Store, actor_id: uuid.UUID) -> Actor | None:
-    """Follow ``merged_into`` pointers to the entry a duplicate was merged into."""
-    seen: set[uuid.UUID] = set()
-    current: uuid.UUID | None = actor_id
-    found: Actor | None = None
-    while current is not None and current not in seen:
-        seen.add(current)
-        entry = store.get(current)
-        if entry is None or not isinstance(entry.record, Actor):
-            return found
-        found = entry.record
-        current = found.merged_into
-    return found
-
-
-@dataclass(frozen=True)
-class TeamContacts:
-    """One team's contacts as a coordinator sees them."""
-
-    team: str
-    contacts: list[Contact]
-    conflicts: set[uuid.UUID]
-
-
-def all_contacts(store: Store) -> list[TeamContacts]:
-    """Every contact in the vault grouped by team (a coordinator holds all teams').
-
-    Conflicting records (two heads) are listed once, with the revision shown
-    while the conflict is open, and their ids are in ``conflicts``.
-    """
-    by_team: dict[str, list[Contact]] = defaultdict(list)
-    conflicts: dict[str, set[uuid.UUID]] = defaultdict(set)
-    for entry in store.entries([Contact.kind]):
-        record = entry.record
-        if not isinstance(record, Contact) or record.deleted or entry.purged:
-            continue
-        by_team[record.team].append(record)
-        if entry.conflict:
-            conflicts[record.team].add(record.id)
-    return [
-        TeamContacts(
-            team, sorted(items, key=lambda c: (c.on, str(c.id))), conflicts[team]
-        )
-        for team, items in sorted(by_team.items())
-    ]

@@ -28,6 +28,7 @@ from models.wire import (
     CERT_CONTEXT,
     Certificate,
     EnrollRequest,
+    EnrollResponse,
     WireError,
     b64d,
     b64e,
@@ -91,36 +92,14 @@ def enroll_device(
     """
     if load_identity(store) is not None:
         raise ValidationFailed({"hub": "already_enrolled"})
-    code = normalize_code(code)
-    hello = client.hello()
     ed, x = new_key(), new_key()
+    hello = client.hello()
     try:
-        hub_key, command_key = b64d(hello.hub_key), b64d(hello.command_key)
-        resp = client.enroll(enroll_request(code, ed, x, hub_key))
-        signed = unpack_signed(b64d(resp.certificate))
-        cert = open_signed(command_key, signed, Certificate, context=CERT_CONTEXT)
-        records_key, publish_key = b64d(resp.records_key), b64d(resp.publish_key)
+        command_key = b64d(hello.command_key)
+        resp = client.enroll(enroll_request(code, ed, x, b64d(hello.hub_key)))
+        identity = _identity(resp, ed=ed, x=x, pinned=command_key, url=client.base_url)
     except (CryptoError, WireError):
         raise ProtocolError("certificate") from None
-    mine = (cert.device, cert.ed, cert.x) == (
-        resp.device,
-        signing_public(ed),
-        box_public(x),
-    )
-    if not mine or b64d(resp.command_key) != command_key:
-        raise ProtocolError("certificate")
-    identity = Identity(
-        device=resp.device,
-        team=resp.team,
-        role=resp.role,
-        base_url=client.base_url,
-        ed=ed,
-        x=x,
-        cert=b64d(resp.certificate),
-        command_key=command_key,
-        publish_key=publish_key,
-        records_key=records_key,
-    )
     save_identity(store, identity)
     offset = resp.server_time - time.time_ns() // 1_000_000
     store.clock.offset_ms = offset
@@ -130,6 +109,33 @@ def enroll_device(
         if org_passphrase:
             unlock_records_key(store, org_passphrase)
     return identity
+
+
+def _identity(
+    resp: EnrollResponse, *, ed: bytes, x: bytes, pinned: bytes, url: str
+) -> Identity:
+    """Check that the certificate is the hub's and binds our keys; build the identity.
+
+    Raises:
+        CryptoError, WireError: if it does not verify.
+    """
+    signed = unpack_signed(b64d(resp.certificate))
+    cert = open_signed(pinned, signed, Certificate, context=CERT_CONTEXT)
+    ours = (resp.device, signing_public(ed), box_public(x))
+    if (cert.device, cert.ed, cert.x) != ours or b64d(resp.command_key) != pinned:
+        raise CryptoError("certificate")
+    return Identity(
+        device=resp.device,
+        team=resp.team,
+        role=resp.role,
+        base_url=url,
+        ed=ed,
+        x=x,
+        cert=b64d(resp.certificate),
+        command_key=pinned,
+        publish_key=b64d(resp.publish_key),
+        records_key=b64d(resp.records_key),
+    )
 
 
 def unlock_records_key(store: Store, org_passphrase: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from app.services.sync import all_contacts
+from app.services.synced import all_contacts
 from app.store import Store
 from app.sync import SyncEngine, connect, enroll_device
 from bench._hubproc import HubProcess

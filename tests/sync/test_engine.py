@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import HubUnreachable
-from app.services.sync import all_contacts, losing_values, resolve_actor
+from app.services.synced import all_contacts, losing_values, resolve_actor
 from app.sync import SyncEngine
 from app.sync.identity import load_identity
 from hub import tables
