@@ -33,6 +33,8 @@ class HubSettings:
     # Registry clocks further ahead of the hub than this are clamped.
     max_future_ms: int = 10 * 60 * 1000
     sync_hint_s: int = 900
+    # Worker threads per process for blocking database work.
+    threads: int = 8
     # Test hook: hold every push transaction open this long before commit.
     test_commit_delay_ms: int = 0
 
@@ -43,7 +45,7 @@ class HubSettings:
         base = cls()
         ints = ("port", "max_body", "max_plain", "request_window_ms", "max_future_ms")
         changes: dict[str, object] = {}
-        for name in (*ints, "sync_hint_s", "test_commit_delay_ms"):
+        for name in (*ints, "sync_hint_s", "threads", "test_commit_delay_ms"):
             value = env.get(_PREFIX + name.upper())
             if value:
                 changes[name] = int(value)
