@@ -167,7 +167,7 @@ def _bulk_baseline(url: str, rows: list[tuple[bytes, bytes]]) -> float:
 
 
 def ingest(
-    corpus: Corpus, url: str, folder: Path, *, devices: int = 4, batches: int = 15
+    corpus: Corpus, url: str, folder: Path, *, devices: int = 4, batches: int = 25
 ) -> tuple[float, float]:
     """Contacts/s over HTTP, and the same contacts/s as a plain bulk insert."""
     compressed = compress_revisions(list(corpus.contacts(100)))

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.errors import HubUnreachable
 from app.services.synced import all_contacts, losing_values, resolve_actor
 from app.sync import SyncEngine
+from app.sync.engine import LAST_SEQ_META
 from app.sync.identity import load_identity
 from hub import tables
 from hub.service import Hub
@@ -225,3 +226,33 @@ def test_a_rejected_registry_op_does_not_block_the_queue(
     assert b.store.pending_count() == 0
     a.sync()
     assert [p.name for p in a.store.records(Place)] == ["Market"]
+
+
+def test_a_hub_behind_the_device_gets_the_batch_renumbered(
+    devices: DeviceFactory, hub: Hub
+) -> None:
+    device = devices("a")
+    _contacts(device.store, 3)
+    device.sync()
+    # As if the hub were restored from an older backup: the device is ahead.
+    device.store.set_meta(LAST_SEQ_META, 7)
+    _contacts(device.store, 2)
+    report = device.engine.run_once()
+    assert report.records_sent == 2 and device.store.pending_count() == 0
+    assert device.store.get_meta(LAST_SEQ_META) == 2
+    assert _sealed_rows(hub) == 2
+
+
+def test_a_batch_number_reused_with_other_content_moves_past_the_hubs(
+    devices: DeviceFactory, hub: Hub
+) -> None:
+    device = devices("a")
+    _contacts(device.store, 3)
+    device.sync()
+    # As if the device had lost its record of batch 1 being acknowledged.
+    device.store.set_meta(LAST_SEQ_META, 0)
+    _contacts(device.store, 2)
+    report = device.engine.run_once()
+    assert report.records_sent == 2
+    assert device.store.get_meta(LAST_SEQ_META) == 2
+    assert _sealed_rows(hub) == 2
