@@ -204,6 +204,7 @@ class Hub:
         with self.db.write() as conn:
             window = self.settings.request_window_ms
             claim_nonce(self.db, conn, fields, now_ms=now, window_ms=window)
+            lock_device(conn, device.id)  # a revoked device gets its 403 here too
         return pack_body(self.db, version)
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from app.errors import ContentError, DeviceRevoked
 from app.sync import HubClient, SyncEngine
-from app.sync.identity import load_identity
+from app.sync.identity import load_identity, sign_request
 from app.sync.packs import verify_offer
 from hub import tables
 from hub.devices import revoke, wipe
@@ -171,3 +171,19 @@ def test_pack_offers_must_be_newer_and_signed_by_the_publishing_key(
     )
     with pytest.raises(ContentError, match="bad_signature"):
         verify_offer(identity, by_command_key, installed=0)
+
+
+def test_a_revoked_device_cannot_download_packs(
+    devices: DeviceFactory, hub: Hub
+) -> None:
+    device = devices("a")
+    identity = load_identity(device.store)
+    assert identity is not None
+    publish(hub.db, hub.keys, b"guidance", version=None, now_ms=now_ms())
+    device.sync()  # the hub process now knows this device's key
+    revoke(hub.db, hub.keys, identity.device, now_ms=now_ms())
+    auth = sign_request(
+        identity, method="GET", path="/v1/packs/1", body=b"", now_ms=now_ms()
+    )
+    with pytest.raises(DeviceRevoked):
+        device.client.download("/v1/packs/1", authorization=auth)
