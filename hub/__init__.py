@@ -1,1 +1,3 @@
-"""hub"""
+"""The coordination hub: enrollment, sealed contact batches, the registry, packs."""
+
+__all__: list[str] = []

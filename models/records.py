@@ -84,6 +84,8 @@ class Actor(SyncedRecord):
     influence: Influence | None = None
     stance: Stance | None = None
     notes: str = Field(default="", max_length=TEXT_MAX)
+    # Set when this entry turned out to duplicate another: readers follow the pointer.
+    merged_into: uuid.UUID | None = None
 
     @field_validator("aliases")
     @classmethod

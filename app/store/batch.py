@@ -73,6 +73,11 @@ class Batch:
             )
         return found
 
+    def heads_of(self, record_id: str) -> list[str] | None:
+        """Current heads of a record in this batch, or ``None`` if it is new."""
+        state = self._states.get(record_id)
+        return state.heads() if state else None
+
     def add_local(self, record: R) -> R:
         """Stamp ``record`` as a new revision on top of its heads, and queue it."""
         state = self._states.get(str(record.id))

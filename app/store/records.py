@@ -10,9 +10,21 @@ import msgpack
 
 from models import RECORD_TYPES, RecordKind, SyncedRecord
 
-__all__ = ["Entry", "HeadState", "decode_record", "pick_winner"]
+__all__ = ["Entry", "HeadState", "decode_record", "pick_winner", "stub_doc"]
 
 PURGED = 1
+# What a purged record keeps: identity and revision metadata, no content.
+_STUB_KEEP = frozenset({"id", "rev", "parents", "hlc", "device", "team", "deleted"})
+# Placeholders for required content fields of sealed kinds (never shown: the app
+# checks ``Entry.purged``).
+_STUB_FILL: dict[RecordKind, dict[str, Any]] = {
+    RecordKind.CONTACT: {"on": "1970-01-01"},
+    RecordKind.CHECKPOINT: {
+        "observed_at": "1970-01-01T00:00:00Z",
+        "entered_at": "1970-01-01T00:00:00Z",
+        "outcome": "passed",
+    },
+}
 
 
 def decode_record(kind: str, doc: bytes) -> SyncedRecord:
@@ -82,6 +94,13 @@ class HeadState:
 def pick_winner(candidates: list[SyncedRecord]) -> SyncedRecord:
     """Choose the revision shown while a conflict is open: latest clock, then rev id."""
     return max(candidates, key=lambda r: (r.hlc, str(r.rev)))
+
+
+def stub_doc(record: SyncedRecord) -> bytes:
+    """Return the stored body of a purged record: metadata only, content emptied."""
+    kept = {k: v for k, v in record.model_dump(mode="json").items() if k in _STUB_KEEP}
+    doc = kept | _STUB_FILL.get(record.kind, {})
+    return type(record).model_validate(doc).model_dump_json().encode()
 
 
 def pack_revision(record: SyncedRecord) -> bytes:

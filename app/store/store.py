@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 import msgpack
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from app.errors import RecordNotFound, StoreLocked
 from app.store import tables
@@ -16,12 +16,15 @@ from app.store.batch import Batch
 from app.store.crypto import Keyring
 from app.store.engine import Database
 from app.store.records import (
+    PURGED,
     Entry,
     HeadState,
     as_meta,
+    decode_record,
+    stub_doc,
     unpack_revision,
 )
-from models import Hlc, HybridClock, RecordKind, SyncedRecord
+from models import RECORD_TYPES, Hlc, HybridClock, RecordKind, SyncedRecord
 
 __all__ = ["Store"]
 
@@ -151,12 +154,20 @@ class Store:
         )
 
     def apply_remote(
-        self, revisions: Iterable[SyncedRecord], *, state: dict[str, Any] | None = None
+        self,
+        revisions: Iterable[SyncedRecord],
+        *,
+        state: dict[str, Any] | None = None,
+        replace_heads: bool = False,
     ) -> int:
         """Apply revisions pulled from the hub; return how many were new.
 
         ``state`` (meta name → value, e.g. a stream cursor) is written in the same
         transaction, so a cursor never runs ahead of the rows it covers.
+
+        With ``replace_heads`` each revision's parents become the record's current
+        heads, read inside the transaction: the revision supersedes whatever the
+        device holds (registry kinds, whose merge happened per field at the hub).
         """
         db, _ = self._parts()
         revs = list(revisions)
@@ -170,6 +181,11 @@ class Store:
                 known.add(str(rev.rev))
                 if rev.hlc:
                     self.clock.observe(Hlc.decode(rev.hlc))
+                if replace_heads:
+                    heads = batch.heads_of(str(rev.id))
+                    if heads is not None:
+                        parents = [uuid.UUID(h) for h in heads]
+                        rev = rev.model_copy(update={"parents": parents})
                 batch.add_revision(rev)
                 added += 1
             batch.flush(clock=self.clock.last.encode(), meta=state)
@@ -239,6 +255,8 @@ class Store:
             state = self._load_head(conn, str(record_id))
             if state is None:
                 raise RecordNotFound()
+            if state.flags & PURGED:
+                return []
             return [self._revision(conn, rev) for rev in state.order]
 
     # -- outbox ----------------------------------------------------------------
@@ -266,10 +284,50 @@ class Store:
         """Return the ids of records with at least one revision not yet synced."""
         return {rev.id for rev in self.pending()}
 
-    def ack(self, rev_ids: Iterable[uuid.UUID]) -> None:
-        """Remove revisions the hub acknowledged from the outbox."""
+    def ack(
+        self, rev_ids: Iterable[uuid.UUID], *, state: dict[str, Any] | None = None
+    ) -> None:
+        """Remove revisions the hub acknowledged from the outbox.
+
+        ``state`` (meta name → value) is written in the same transaction, so the
+        sync bookkeeping never disagrees with the outbox.
+        """
         ids = [str(r) for r in rev_ids]
-        if not ids:
+        if not ids and not state:
             return
         with self._parts()[0].writing() as conn:
-            conn.execute(delete(tables.outbox).where(tables.outbox.c.id.in_(ids)))
+            if ids:
+                conn.execute(delete(tables.outbox).where(tables.outbox.c.id.in_(ids)))
+            for name, value in (state or {}).items():
+                self.put_meta(conn, name, value)
+
+    # -- retention ----------------------------------------------------------------
+
+    def purge(self, record_ids: Iterable[uuid.UUID]) -> int:
+        """Drop the plaintext of sealed records, leaving a stub; return how many.
+
+        Only records of a sealed kind with nothing left in the outbox are purged.
+        Their revisions are deleted and the current state keeps ids and the
+        revision graph with an emptied body (``Entry.purged`` is then true).
+        Purging never creates a tombstone: the hub keeps its copy.
+        """
+        db, keys = self._parts()
+        done = 0
+        with db.writing() as conn:
+            queued = set(conn.execute(select(tables.outbox.c.id)).scalars())
+            for record_id in record_ids:
+                rec_id = str(record_id)
+                state = self._load_head(conn, rec_id)
+                if state is None or state.flags & PURGED or queued & set(state.order):
+                    continue
+                if not RECORD_TYPES[RecordKind(state.kind)].sealed:
+                    continue
+                revs = tables.revisions
+                conn.execute(delete(revs).where(revs.c.id.in_(state.order)))
+                state.doc = stub_doc(decode_record(state.kind, state.doc))
+                state.flags |= PURGED
+                sealed = keys.seal(state.pack(), table="h", row_id=rec_id, column="b")
+                heads = tables.heads
+                conn.execute(update(heads).where(heads.c.id == rec_id).values(b=sealed))
+                done += 1
+        return done

@@ -1,0 +1,171 @@
+"""Applying pulled pages to the vault, each with its cursor in the same transaction."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import msgpack
+import zstandard
+from pydantic import ValidationError
+
+from app.store import Entry, Store
+from app.sync.identity import Identity
+from app.sync.outbox import field_changes, revision_from_wire
+from models import RECORD_TYPES, RecordKind, SyncedRecord
+from models.keys import CryptoError, open_sealed, unpad, verify
+from models.wire import (
+    ALIAS_ADD,
+    ALIAS_DEL,
+    CERT_CONTEXT,
+    MAX_PLAIN_BYTES,
+    Certificate,
+    RegistryPage,
+    RegistrySnapshot,
+    SealedItem,
+    SealedPage,
+    WireError,
+    open_signed,
+    seal_aad,
+    seal_message,
+)
+
+__all__ = [
+    "CURSOR_META",
+    "Applied",
+    "apply_registry",
+    "apply_sealed",
+    "losers_meta",
+    "pending_overrides",
+]
+
+CURSOR_META = {"registry": "sync.cursor.registry", "sealed": "sync.cursor.sealed"}
+
+
+def losers_meta(record_id: uuid.UUID) -> str:
+    """The meta name under which a registry record's losing values are kept."""
+    return f"registry.losers.{record_id.hex}"
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What one page did to the vault."""
+
+    new: int
+    unreadable: int
+
+
+Overrides = dict[uuid.UUID, list[tuple[str, Any]]]
+
+
+def pending_overrides(store: Store, pending: list[SyncedRecord]) -> Overrides:
+    """Field values of registry revisions not yet acknowledged: they win locally
+    until the hub has merged them (and then the hub's answer is the truth)."""
+    out: Overrides = {}
+    cache: dict[uuid.UUID, list[SyncedRecord]] = {}
+    for rev in pending:
+        if RECORD_TYPES[rev.kind].sealed:
+            continue
+        if rev.id not in cache:
+            cache[rev.id] = store.history(rev.id)
+        parent = next(
+            (r for r in cache[rev.id] if rev.parents and r.rev == rev.parents[0]), None
+        )
+        out.setdefault(rev.id, []).extend(field_changes(rev, parent))
+    return out
+
+
+def _doc(snap: RegistrySnapshot, overrides: list[tuple[str, Any]]) -> dict[str, Any]:
+    doc = dict(snap.fields)
+    aliases = {a.casefold(): a for a in snap.aliases}
+    for name, value in overrides:
+        if name == ALIAS_ADD:
+            aliases.setdefault(value.casefold(), value)
+        elif name == ALIAS_DEL:
+            aliases.pop(value.casefold(), None)
+        else:
+            doc[name] = value
+    if snap.kind == RecordKind.ACTOR.value:
+        doc["aliases"] = list(aliases.values())
+    return doc
+
+
+_META_FIELDS = {"rev", "parents", "hlc", "device"}
+
+
+def _same(entry: Entry | None, record: SyncedRecord) -> bool:
+    if entry is None or entry.conflict:
+        return False
+    return entry.record.model_dump(exclude=_META_FIELDS) == record.model_dump(
+        exclude=_META_FIELDS
+    )
+
+
+def apply_registry(store: Store, page: RegistryPage, overrides: Overrides) -> Applied:
+    """Apply the hub's merged registry records; keep losing values beside them."""
+    revs: list[SyncedRecord] = []
+    state: dict[str, Any] = {CURSOR_META["registry"]: page.cursor}
+    bad = 0
+    for snap in page.items:
+        record_id = uuid.UUID(bytes=snap.id)
+        doc = _doc(snap, overrides.get(record_id, []))
+        doc.update(
+            id=record_id, hlc=max(snap.clocks.values(), default=""), device="hub"
+        )
+        try:
+            record = RECORD_TYPES[RecordKind(snap.kind)].model_validate(doc)
+        except (ValidationError, ValueError):
+            bad += 1
+            continue
+        if not _same(store.get(record_id), record):
+            revs.append(record)
+        state[losers_meta(record_id)] = [
+            [f, *loser] for f, ls in snap.losers.items() for loser in ls
+        ] or None
+    new = store.apply_remote(revs, state=state, replace_heads=True)
+    return Applied(new, bad)
+
+
+def _open_item(
+    item: SealedItem, identity: Identity, records_key: bytes
+) -> list[SyncedRecord]:
+    cert = open_signed(
+        identity.command_key, item.cert, Certificate, context=CERT_CONTEXT
+    )
+    if cert.device != item.device:
+        raise CryptoError("certificate")
+    verify(cert.ed, item.sig, seal_message(item.device, item.batch, item.ct))
+    plain = open_sealed(records_key, item.ct, aad=seal_aad(item.device, item.batch))
+    reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(unpad(plain)))
+    data = reader.read(MAX_PLAIN_BYTES + 1)
+    if len(data) > MAX_PLAIN_BYTES:
+        raise WireError("too_large")
+    return [revision_from_wire(kind, doc) for kind, doc in msgpack.unpackb(data)]
+
+
+def apply_sealed(
+    store: Store, page: SealedPage, identity: Identity, records_key: bytes
+) -> Applied:
+    """Open every sealed batch of a page (coordinators) and apply its revisions.
+
+    A batch that fails to verify or decrypt is counted and skipped: it never
+    blocks the stream.
+    """
+    revs: list[SyncedRecord] = []
+    bad = 0
+    for item in page.items:
+        try:
+            revs.extend(_open_item(item, identity, records_key))
+        except (
+            CryptoError,
+            WireError,
+            ValidationError,
+            ValueError,
+            TypeError,
+            zstandard.ZstdError,
+        ):
+            bad += 1
+    new = store.apply_remote(revs, state={CURSOR_META["sealed"]: page.cursor})
+    return Applied(new, bad)

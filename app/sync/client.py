@@ -1,0 +1,154 @@
+"""The HTTP client of the hub: the only code in the app that speaks HTTP (httpx).
+
+Transport failures become :class:`~app.errors.HubUnreachable`; hub answers map to
+the rest of the :class:`~app.errors.SyncError` tree. Byte and request counters
+include headers, for the progress bar.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import ssl
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from app.errors import AuthRequired, HubUnreachable, ProtocolError, Rejected
+from app.sync.errors import BatchConflict, Revoked, StaleClock
+from models.wire import (
+    MEDIA_TYPE,
+    EnrollRequest,
+    EnrollResponse,
+    HubHello,
+    WireError,
+    b64d,
+)
+
+__all__ = ["HubClient", "connect"]
+
+# Generous for 2G and satellite: a 32 KB batch at 6 KB/s plus a second of latency.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=20.0, read=60.0, write=60.0, pool=20.0)
+
+
+def _header_bytes(headers: httpx.Headers) -> int:
+    return sum(len(k) + len(v) + 4 for k, v in headers.raw)
+
+
+class HubClient:
+    """Talks to one hub over one keep-alive ``httpx.Client``."""
+
+    def __init__(self, http: httpx.Client, base_url: str) -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.requests = 0
+        self.bytes_sent = 0
+        self.bytes_received = 0
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.http.close()
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        content: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        request = self.http.build_request(
+            method, self.base_url + path, content=content or None, headers=headers or {}
+        )
+        self.requests += 1
+        self.bytes_sent += len(method) + len(path) + 12 + _header_bytes(request.headers)
+        self.bytes_sent += len(content)
+        try:
+            response = self.http.send(request)
+        except httpx.TransportError as exc:
+            raise HubUnreachable(type(exc).__name__) from None
+        self.bytes_received += (
+            17 + _header_bytes(response.headers) + len(response.content)
+        )
+        _raise_for(response, path)
+        return response
+
+    def hello(self) -> HubHello:
+        """``GET /v1/hello``: the hub's keys and clock."""
+        return _json(self._send("GET", "/v1/hello"), HubHello)
+
+    def enroll(self, request: EnrollRequest) -> EnrollResponse:
+        """``POST /v1/enroll``."""
+        body = request.model_dump_json().encode()
+        headers = {"content-type": "application/json"}
+        return _json(
+            self._send("POST", "/v1/enroll", content=body, headers=headers),
+            EnrollResponse,
+        )
+
+    def sync(self, body: bytes, *, authorization: str) -> bytes:
+        """``POST /v1/sync`` with a signed, encoded body; returns the encoded answer."""
+        headers = {"content-type": MEDIA_TYPE, "authorization": authorization}
+        response = self._send("POST", "/v1/sync", content=body, headers=headers)
+        if response.headers.get("content-type") != MEDIA_TYPE:
+            raise ProtocolError("content_type")
+        return response.content
+
+    def download(self, path: str, *, authorization: str) -> bytes:
+        """A signed ``GET`` of opaque bytes (guidance packs)."""
+        return self._send("GET", path, headers={"authorization": authorization}).content
+
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def _json(response: httpx.Response, model: type[T]) -> T:
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError:
+        raise ProtocolError("json") from None
+
+
+def _error_body(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _raise_for(response: httpx.Response, path: str) -> None:
+    status = response.status_code
+    if status < 400:
+        return
+    body = _error_body(response)
+    code = str(body.get("code", ""))
+    if (
+        status == 401
+        and code == "stale_request"
+        and isinstance(body.get("server_time"), int)
+    ):
+        raise StaleClock(body["server_time"])
+    if status == 401 or (status == 403 and path == "/v1/enroll"):
+        raise AuthRequired(code)
+    if status == 403 and code == "device_revoked":
+        command, raw = body.get("command"), None
+        if isinstance(command, str):
+            with contextlib.suppress(WireError):
+                raw = b64d(command)
+        raise Revoked(raw)
+    if status == 409 and isinstance(body.get("last_batch_seq"), int):
+        raise BatchConflict(code, body["last_batch_seq"])
+    raise Rejected(status, code)
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    # Loading the CA bundle costs tens of milliseconds: do it once per process.
+    return httpx.create_ssl_context()
+
+
+def connect(base_url: str, *, timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> HubClient:
+    """Open a client for ``base_url`` with timeouts suited to slow links."""
+    return HubClient(httpx.Client(timeout=timeout, verify=_tls()), base_url)

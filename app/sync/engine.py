@@ -1,0 +1,285 @@
+"""One sync run: rounds of push-one-batch-and-pull-pages until nothing is left.
+
+Each round is one ``POST /v1/sync``. The batch is frozen in the vault before it
+is sent; its acknowledgement, the outbox and the batch number change in one
+transaction; each pulled page is applied with its cursor in one transaction. A
+run cut at any point resumes where it stopped, and nothing is applied twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from app.errors import AuthRequired, ContentError, DeviceRevoked, ProtocolError
+from app.store import Store
+from app.sync.apply import CURSOR_META, apply_registry, apply_sealed, pending_overrides
+from app.sync.client import HubClient
+from app.sync.enroll import OFFSET_META
+from app.sync.errors import BatchConflict, Revoked, StaleClock
+from app.sync.identity import RECORDS_KEY_META, Identity, load_identity, sign_request
+from app.sync.outbox import Frozen, build_batch
+from app.sync.packs import PackInstaller, check_pack, is_wipe, verify_offer
+from app.sync.retention import ACKED_META, purge_due
+from models import RECORD_TYPES, SyncedRecord
+from models.wire import (
+    DEFAULT_BATCH_BYTES,
+    DEFAULT_PAGE_BYTES,
+    PackOffer,
+    Push,
+    Signed,
+    SyncRequest,
+    SyncResponse,
+    WireError,
+    decode,
+    encode,
+    parse,
+)
+
+__all__ = ["INFLIGHT_META", "LAST_SEQ_META", "SyncEngine", "SyncReport"]
+
+INFLIGHT_META = "sync.inflight"
+LAST_SEQ_META = "sync.last_seq"
+LAST_SUCCESS_META = "sync.last_success"
+REFUSED_PACK_META = "sync.refused_pack"
+_MAX_CONFLICTS = 3
+
+
+@dataclass
+class SyncReport:
+    """What a run did, for the progress bar and the status line."""
+
+    requests: int = 0
+    records_total: int = 0
+    records_sent: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    registry_applied: int = 0
+    sealed_applied: int = 0
+    unreadable: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+    pack_installed: int | None = None
+    pack_error: str | None = None
+    purged: int = 0
+    done: bool = False
+
+
+class SyncEngine:
+    """Runs sync for one unlocked store against one hub."""
+
+    def __init__(
+        self,
+        store: Store,
+        client: HubClient,
+        *,
+        installer: PackInstaller | None = None,
+        on_wipe: Callable[[], None] | None = None,
+        batch_bytes: int = DEFAULT_BATCH_BYTES,
+        page_bytes: int = DEFAULT_PAGE_BYTES,
+        max_rounds: int = 10_000,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.installer = installer
+        self.on_wipe = on_wipe
+        self.batch_bytes = batch_bytes
+        self.page_bytes = page_bytes
+        self.max_rounds = max_rounds
+        offset = store.get_meta(OFFSET_META)
+        if offset is not None:
+            store.clock.offset_ms = int(offset)
+
+    def _now(self) -> int:
+        return self.store.clock.physical_ms()
+
+    def run_once(
+        self, progress: Callable[[SyncReport], None] | None = None
+    ) -> SyncReport:
+        """Sync until the outbox is empty and every stream is caught up.
+
+        Raises:
+            AuthRequired: not enrolled, or the hub refused the signature.
+            DeviceRevoked: revoked (after a verified wipe command, the vault is gone).
+            HubUnreachable, Rejected, ProtocolError: the run stopped; rerun to resume.
+        """
+        identity = load_identity(self.store)
+        if identity is None:
+            raise AuthRequired("not_enrolled")
+        report = SyncReport(records_total=self.store.pending_count())
+        start = (
+            self.client.requests,
+            self.client.bytes_sent,
+            self.client.bytes_received,
+        )
+        conflicts = 0
+        for _ in range(self.max_rounds):
+            try:
+                more = self._round(identity, report)
+            except BatchConflict as exc:
+                conflicts += 1
+                if conflicts > _MAX_CONFLICTS:
+                    raise
+                self.store.ack(
+                    [], state={INFLIGHT_META: None, LAST_SEQ_META: exc.last_batch_seq}
+                )
+                more = True
+            report.requests = self.client.requests - start[0]
+            report.bytes_sent = self.client.bytes_sent - start[1]
+            report.bytes_received = self.client.bytes_received - start[2]
+            if progress is not None:
+                progress(replace(report))
+            if not more:
+                break
+        report.purged = purge_due(self.store, now_ms=self._now())
+        self.store.set_meta(LAST_SUCCESS_META, self._now())
+        report.done = True
+        return report
+
+    # -- one round ------------------------------------------------------------------
+
+    def _round(self, identity: Identity, report: SyncReport) -> bool:
+        pending = self.store.pending()
+        frozen = self._frozen(identity, pending)
+        sent = set(frozen.revs) if frozen else set()
+        left = [r for r in pending if str(r.rev) not in sent]
+        registry_left = any(not RECORD_TYPES[r.kind].sealed for r in left)
+        push = Push(seq=frozen.seq, batch=frozen.body) if frozen else None
+        pull = self._cursors(identity, pull_registry=not registry_left)
+        # No timestamp in the body: a resent batch is the same bytes (the request
+        # signature carries the time).
+        req = SyncRequest(push=push, pull=pull, max=self.page_bytes)
+        resp = self._exchange(identity, req)
+        if frozen is not None:
+            self._acked(frozen, resp, report)
+        more = self._apply(identity, resp, report)
+        self._commands(identity, resp.cmds)
+        self._packs(identity, resp.packs, report)
+        return bool(left) or more
+
+    def _frozen(self, identity: Identity, pending: list[SyncedRecord]) -> Frozen | None:
+        data = self.store.get_meta(INFLIGHT_META)
+        if data:
+            return Frozen.from_meta(data)
+        seq = int(self.store.get_meta(LAST_SEQ_META) or 0) + 1
+        ctx = int(self.store.get_meta(CURSOR_META["registry"]) or 0)
+        frozen = build_batch(
+            self.store, identity, pending, seq=seq, ctx=ctx, max_bytes=self.batch_bytes
+        )
+        if frozen is not None:
+            self.store.set_meta(INFLIGHT_META, frozen.to_meta())
+        return frozen
+
+    def _records_key(self) -> bytes | None:
+        key: bytes | None = self.store.get_meta(RECORDS_KEY_META)
+        return key
+
+    def _cursors(self, identity: Identity, *, pull_registry: bool) -> dict[str, int]:
+        pull: dict[str, int] = {}
+        if pull_registry:
+            pull["registry"] = int(self.store.get_meta(CURSOR_META["registry"]) or 0)
+        if identity.coordinator and self._records_key() is not None:
+            pull["sealed"] = int(self.store.get_meta(CURSOR_META["sealed"]) or 0)
+        if self.installer is not None:
+            pull["packs"] = self.installer.installed_version()
+        return pull
+
+    def _exchange(self, identity: Identity, req: SyncRequest) -> SyncResponse:
+        body = encode(req.dump())
+        for attempt in range(2):
+            auth = sign_request(
+                identity, method="POST", path="/v1/sync", body=body, now_ms=self._now()
+            )
+            try:
+                raw = self.client.sync(body, authorization=auth)
+            except StaleClock as exc:
+                self._observe_time(exc.server_time)
+                if attempt:
+                    raise
+                continue
+            except Revoked as exc:
+                if exc.command is not None and is_wipe(identity, exc.command):
+                    self._wipe()
+                raise
+            try:
+                resp = parse(SyncResponse, decode(raw))
+            except WireError:
+                raise ProtocolError("body") from None
+            self._observe_time(resp.st)
+            return resp
+        raise AuthRequired("stale_request")  # pragma: no cover - loop always returns
+
+    def _observe_time(self, server_ms: int) -> None:
+        clock = self.store.clock
+        offset = server_ms - (clock.physical_ms() - clock.offset_ms)
+        if abs(offset - clock.offset_ms) > 1000:
+            clock.offset_ms = offset
+            self.store.set_meta(OFFSET_META, offset)
+
+    def _acked(self, frozen: Frozen, resp: SyncResponse, report: SyncReport) -> None:
+        ack = resp.ack
+        if ack is None or ack.seq != frozen.seq:
+            raise ProtocolError("ack")
+        acked: dict[str, int] = self.store.get_meta(ACKED_META) or {}
+        now = self._now()
+        acked.update((rid, now) for rid in frozen.sealed_records)
+        for _, code in ack.rejects:
+            report.rejected[code] = report.rejected.get(code, 0) + 1
+        self.store.ack(
+            [uuid.UUID(r) for r in frozen.revs],
+            state={INFLIGHT_META: None, LAST_SEQ_META: frozen.seq, ACKED_META: acked},
+        )
+        report.records_sent += len(frozen.revs)
+
+    def _apply(
+        self, identity: Identity, resp: SyncResponse, report: SyncReport
+    ) -> bool:
+        more = False
+        if resp.registry is not None:
+            overrides = {}
+            if resp.registry.items:
+                overrides = pending_overrides(self.store, self.store.pending())
+            done = apply_registry(self.store, resp.registry, overrides)
+            report.registry_applied += done.new
+            report.unreadable += done.unreadable
+            more |= resp.registry.more
+        key = self._records_key()
+        if resp.sealed is not None and key is not None:
+            done = apply_sealed(self.store, resp.sealed, identity, key)
+            report.sealed_applied += done.new
+            report.unreadable += done.unreadable
+            more |= resp.sealed.more
+        return more
+
+    def _commands(self, identity: Identity, cmds: list[Signed]) -> None:
+        if any(is_wipe(identity, cmd) for cmd in cmds):
+            self._wipe()
+            raise DeviceRevoked("wiped")
+
+    def _wipe(self) -> None:
+        if self.on_wipe is not None:
+            self.on_wipe()
+
+    def _packs(
+        self, identity: Identity, offer: PackOffer | None, report: SyncReport
+    ) -> None:
+        if offer is None or self.installer is None:
+            return
+        if offer.version == self.store.get_meta(REFUSED_PACK_META):
+            return  # refused before: do not download it again on every sync
+        try:
+            manifest = verify_offer(
+                identity, offer, installed=self.installer.installed_version()
+            )
+            path = f"/v1/packs/{manifest.version}"
+            auth = sign_request(
+                identity, method="GET", path=path, body=b"", now_ms=self._now()
+            )
+            data = self.client.download(path, authorization=auth)
+            check_pack(manifest, data)
+            self.installer.install(version=manifest.version, data=data)
+        except ContentError as exc:
+            report.pack_error = exc.detail or exc.code
+            self.store.set_meta(REFUSED_PACK_META, offer.version)
+            return
+        report.pack_installed = manifest.version

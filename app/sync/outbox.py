@@ -1,0 +1,220 @@
+"""Building frozen batches from the outbox.
+
+A batch holds registry ops first (diffed per field against each revision's parent)
+and then a sealed part: ``seal(records_key, pad(zstd(msgpack(revisions))))``
+signed by the device. It is capped in bytes, frozen in the vault before it is
+sent, and resent byte-identical until the hub acknowledges it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import msgpack
+import zstandard
+
+from app.store import Store
+from app.sync.identity import Identity
+from models import RECORD_TYPES, RecordKind, SyncedRecord
+from models.keys import pad, seal, sign
+from models.wire import (
+    ALIAS_ADD,
+    ALIAS_DEL,
+    Batch,
+    RegistryOpWire,
+    SealedPart,
+    op_fields,
+    seal_aad,
+    seal_message,
+)
+
+__all__ = [
+    "Frozen",
+    "build_batch",
+    "field_changes",
+    "compress_revisions",
+    "revision_from_wire",
+    "seal_part",
+]
+
+SEAL_LEVEL = 12  # zstd level for sealed parts: built once, sent over 2G
+_FIRST_GUESS = 0.3  # compressed/raw ratio assumed before the first try
+_OP_OVERHEAD = 48
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """A batch as stored in the vault until acknowledged."""
+
+    seq: int
+    body: bytes
+    revs: list[str]
+    sealed_records: list[str]
+
+    def to_meta(self) -> dict[str, Any]:
+        """Serialise for ``set_meta``."""
+        return {
+            "seq": self.seq,
+            "body": self.body,
+            "revs": self.revs,
+            "sealed": self.sealed_records,
+        }
+
+    @classmethod
+    def from_meta(cls, data: dict[str, Any]) -> Frozen:
+        """Undo :meth:`to_meta`."""
+        return cls(data["seq"], data["body"], list(data["revs"]), list(data["sealed"]))
+
+
+def _json(record: SyncedRecord) -> dict[str, Any]:
+    out: dict[str, Any] = record.model_dump(mode="json")
+    return out
+
+
+def field_changes(
+    rev: SyncedRecord, parent: SyncedRecord | None
+) -> list[tuple[str, Any]]:
+    """What a registry revision changed against its parent: (field, value) pairs.
+
+    Alias changes come as (``+alias``/``-alias``, text). Without a parent every
+    field is sent.
+    """
+    kind = RecordKind(rev.kind)
+    now, base = _json(rev), _json(parent) if parent is not None else {}
+    out = [
+        (f, now[f])
+        for f in sorted(op_fields(kind))
+        if parent is None or now[f] != base.get(f)
+    ]
+    if kind is RecordKind.ACTOR:
+        old = {a.casefold(): a for a in base.get("aliases", [])}
+        new = {a.casefold(): a for a in now.get("aliases", [])}
+        out += [(ALIAS_ADD, new[k]) for k in new if k not in old]
+        out += [(ALIAS_DEL, old[k]) for k in old if k not in new]
+    return out
+
+
+def _parent(
+    store: Store, rev: SyncedRecord, cache: dict[uuid.UUID, list[SyncedRecord]]
+) -> SyncedRecord | None:
+    if not rev.parents:
+        return None
+    if rev.id not in cache:
+        cache[rev.id] = store.history(rev.id)
+    wanted = rev.parents[0]
+    return next((r for r in cache[rev.id] if r.rev == wanted), None)
+
+
+def _registry_ops(
+    store: Store, revs: list[SyncedRecord], budget: int
+) -> tuple[list[RegistryOpWire], list[SyncedRecord]]:
+    ops: list[RegistryOpWire] = []
+    taken: list[SyncedRecord] = []
+    used = 0
+    cache: dict[uuid.UUID, list[SyncedRecord]] = {}
+    for rev in revs:
+        changes = field_changes(rev, _parent(store, rev, cache))
+        size = sum(len(msgpack.packb(v)) + _OP_OVERHEAD for _, v in changes)
+        if taken and used + size > budget:
+            break
+        start = len(ops)
+        ops += [
+            (start + i, rev.kind.value, rev.id.bytes, f, v, rev.hlc)
+            for i, (f, v) in enumerate(changes)
+        ]
+        taken.append(rev)
+        used += size
+    return ops, taken
+
+
+def _compress(revs: list[SyncedRecord]) -> bytes:
+    packed = msgpack.packb([[r.kind.value, r.model_dump_json().encode()] for r in revs])
+    return zstandard.ZstdCompressor(level=SEAL_LEVEL).compress(packed)
+
+
+def _fit(revs: list[SyncedRecord], budget: int) -> tuple[list[SyncedRecord], bytes]:
+    """The longest prefix of ``revs`` whose compressed form fits ``budget`` (>= 1).
+
+    Guesses from the raw size, then narrows between the longest prefix known to fit
+    and the shortest known not to, until the batch is at least 95% full.
+    """
+    n, total = 0, 0
+    for rev in revs:
+        total += len(rev.model_dump_json()) + 16
+        if n and total * _FIRST_GUESS > budget:
+            break
+        n += 1
+    fits: tuple[int, bytes] | None = None
+    too_big = len(revs) + 1
+    for _ in range(6):
+        data = _compress(revs[:n])
+        if len(data) <= budget or n == 1:
+            fits = (n, data)
+            if n == len(revs) or len(data) >= 0.95 * budget:
+                break
+            guess = int(n * budget * 0.98 / max(len(data), 1))
+        else:
+            too_big = n
+            guess = int(n * budget * 0.98 / len(data))
+        low = fits[0] if fits else 0
+        n = max(low + 1, min(too_big - 1, guess, len(revs)))
+        if n <= low or n >= too_big:
+            break
+    if fits is None:
+        fits = (1, _compress(revs[:1]))
+    return revs[: fits[0]], fits[1]
+
+
+def compress_revisions(revs: list[SyncedRecord]) -> bytes:
+    """The plaintext of a sealed part: ``zstd(msgpack([[kind, json], ...]))``."""
+    return _compress(revs)
+
+
+def seal_part(identity: Identity, seq: int, compressed: bytes) -> SealedPart:
+    """Seal compressed revisions to the records key for batch ``seq`` and sign."""
+    return _sealed(identity, seq, compressed)
+
+
+def _sealed(identity: Identity, seq: int, compressed: bytes) -> SealedPart:
+    ct = seal(identity.records_key, pad(compressed), aad=seal_aad(identity.device, seq))
+    return SealedPart(
+        ct=ct, sig=sign(identity.ed, seal_message(identity.device, seq, ct))
+    )
+
+
+def build_batch(
+    store: Store,
+    identity: Identity,
+    pending: list[SyncedRecord],
+    *,
+    seq: int,
+    ctx: int,
+    max_bytes: int,
+) -> Frozen | None:
+    """Freeze the next batch of ``pending`` (oldest first), or ``None`` if empty."""
+    registry = [r for r in pending if not RECORD_TYPES[r.kind].sealed]
+    sealed = [r for r in pending if RECORD_TYPES[r.kind].sealed]
+    if not registry and not sealed:
+        return None
+    ops, taken = _registry_ops(store, registry, max_bytes)
+    used = sum(len(msgpack.packb(list(op))) for op in ops) // 3
+    part: SealedPart | None = None
+    chosen: list[SyncedRecord] = []
+    if sealed and (not taken or used < max_bytes // 2):
+        chosen, compressed = _fit(sealed, max_bytes - used)
+        part = _sealed(identity, seq, compressed)
+    batch = Batch(device=identity.device, seq=seq, ctx=ctx, ops=ops, sealed=part)
+    body: bytes = msgpack.packb(batch.dump(), use_bin_type=True)
+    revs = [str(r.rev) for r in [*taken, *chosen]]
+    return Frozen(seq, body, revs, sorted({str(r.id) for r in chosen}))
+
+
+def revision_from_wire(kind: str, doc: bytes) -> SyncedRecord:
+    """Parse one revision from a sealed part.
+
+    Raises:
+        ValueError: if the kind is unknown or the document invalid.
+    """
+    return RECORD_TYPES[RecordKind(kind)].model_validate_json(doc)

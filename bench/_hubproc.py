@@ -1,0 +1,86 @@
+"""Run the hub as production does: ``python -m hub serve`` in its own process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+__all__ = ["HubProcess", "free_port"]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class HubProcess:
+    """``python -m hub serve`` in a subprocess, like production."""
+
+    def __init__(
+        self, database_url: str, *, port: int | None = None, **env: str
+    ) -> None:
+        self.database_url = database_url
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "PARLEY_HUB_DATABASE_URL": database_url, **env}
+        self.log = b""
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def cli(self, *args: str) -> str:
+        """Run one ``parley-hub`` command and return its output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "hub", *args],
+            env=self.env,
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        return done.stdout.decode()
+
+    def start(self) -> None:
+        """Start serving and wait for /healthz."""
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "hub", "serve", "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    "hub exited: "
+                    + (self.proc.stdout.read().decode() if self.proc.stdout else "")
+                )
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError("hub did not become healthy")
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, no goodbye."""
+        if self.proc is not None:
+            self.proc.kill()
+            self._collect()
+
+    def stop(self) -> None:
+        """SIGTERM and wait."""
+        if self.proc is not None:
+            self.proc.terminate()
+            self._collect()
+
+    def _collect(self) -> None:
+        assert self.proc is not None
+        out, _ = self.proc.communicate(timeout=30)
+        self.log += out or b""
+        self.proc = None

@@ -1,0 +1,127 @@
+"""The hub database: engines for SQLite and PostgreSQL, transactions, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.sql.dml import Insert
+
+__all__ = ["HubDb", "migrate", "normalize_url"]
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    # FULL: an acknowledged batch survives power loss, not only a crash.
+    "PRAGMA synchronous=FULL",
+    "PRAGMA busy_timeout=30000",
+    "PRAGMA foreign_keys=ON",
+)
+
+
+def normalize_url(url: str) -> str:
+    """Pick the psycopg 3 driver for ``postgresql://`` URLs; leave others alone."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _sqlite_file(url: str) -> Path | None:
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url[len("sqlite:///") :])
+    return None
+
+
+def _make_engine(url: str) -> Engine:
+    url = normalize_url(url)
+    if not url.startswith("sqlite"):
+        # Parameters never reach a log line: they can be ciphertext or registry text.
+        return create_engine(url, hide_parameters=True, pool_size=10, max_overflow=20)
+    path = _sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        hide_parameters=True,
+        connect_args={"check_same_thread": False, "timeout": 30},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _prepare(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_conn.cursor()
+        for pragma in _SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+class HubDb:
+    """One hub database. Writers on SQLite take ``BEGIN IMMEDIATE``; on PostgreSQL
+    they lock rows (``SELECT ... FOR UPDATE``) where order matters."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.is_postgres = self.url.startswith("postgresql")
+        self.engine = _make_engine(self.url)
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction: committed on success, rolled back on any error."""
+        options = {} if self.is_postgres else {"begin": "IMMEDIATE"}
+        with self.engine.connect().execution_options(**options) as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction (one snapshot on SQLite, read committed on PostgreSQL)."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def insert_ignore(self, table: Table) -> Insert:
+        """``INSERT ... ON CONFLICT DO NOTHING`` in this database's dialect."""
+        if self.is_postgres:
+            return postgresql.insert(table).on_conflict_do_nothing()
+        return sqlite_dialect.insert(table).on_conflict_do_nothing()
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    """Bring the schema at ``url`` to ``revision`` with Alembic (SQLite or PG).
+
+    ``"base"`` downgrades to an empty schema.
+    """
+    url = normalize_url(url)
+    path = _sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    engine = create_engine(url, hide_parameters=True)
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            if revision == "base":
+                command.downgrade(config, revision)
+            else:
+                command.upgrade(config, revision)
+    finally:
+        engine.dispose()

@@ -1,0 +1,41 @@
+"""The hub's one error: an HTTP status, a stable code, and optional extra fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["HubError"]
+
+_MESSAGES = {
+    400: "The request is malformed.",
+    401: "The request is not properly signed.",
+    403: "The request is not allowed.",
+    404: "Not found.",
+    409: "The request conflicts with what the hub already has.",
+    413: "The request is too large.",
+    500: "The hub failed to process the request.",
+}
+
+
+class HubError(Exception):
+    """Raised anywhere in the hub; the API turns it into the JSON error body.
+
+    ``extra`` holds machine-readable context (``server_time``, ``last_batch_seq``,
+    ``command``); never a request body or a field value.
+    """
+
+    def __init__(self, status: int, code: str, **extra: Any) -> None:
+        super().__init__(f"{status}:{code}")
+        self.status = status
+        self.code = code
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        """Return the JSON error body."""
+        message = _MESSAGES.get(self.status, "The request failed.")
+        return {
+            "status": self.status,
+            "code": self.code,
+            "message": message,
+            **self.extra,
+        }

@@ -1,0 +1,74 @@
+"""Guidance packs: opaque bytes, signed by the publishing key, served by version."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import func, insert, select
+
+from hub import tables
+from hub.db import HubDb
+from hub.errors import HubError
+from hub.orgkeys import OrgKeys
+from models.wire import PACK_CONTEXT, PackManifest, pack_signed, sign_model
+
+__all__ = ["latest_version", "pack_body", "publish"]
+
+MAX_PACK_BYTES = 64 * 1024 * 1024
+
+
+def latest_version(db: HubDb) -> int:
+    """The newest published version, 0 when none."""
+    with db.read() as conn:
+        return int(conn.execute(select(func.max(tables.packs.c.version))).scalar() or 0)
+
+
+def publish(
+    db: HubDb, keys: OrgKeys, data: bytes, *, version: int | None, now_ms: int
+) -> int:
+    """Sign and store a pack. Versions only go up.
+
+    Raises:
+        ValueError: if ``version`` is not above the latest, or the pack is too big.
+    """
+    if len(data) > MAX_PACK_BYTES:
+        raise ValueError("pack too large")
+    with db.write() as conn:
+        latest = int(
+            conn.execute(select(func.max(tables.packs.c.version))).scalar() or 0
+        )
+        chosen = latest + 1 if version is None else version
+        if chosen <= latest:
+            raise ValueError(f"version must be above {latest}")
+        manifest = PackManifest(
+            version=chosen,
+            sha256=hashlib.sha256(data).digest(),
+            size=len(data),
+            at=now_ms,
+        )
+        signed = sign_model(keys.publish_sk, manifest, context=PACK_CONTEXT)
+        conn.execute(
+            insert(tables.packs).values(
+                version=chosen,
+                manifest=pack_signed(signed),
+                body=data,
+                size=len(data),
+                published_at=now_ms,
+            )
+        )
+    return chosen
+
+
+def pack_body(db: HubDb, version: int) -> bytes:
+    """The bytes of one published version.
+
+    Raises:
+        HubError: 404 ``unknown_pack``.
+    """
+    with db.read() as conn:
+        body = conn.execute(
+            select(tables.packs.c.body).where(tables.packs.c.version == version)
+        ).scalar()
+    if body is None:
+        raise HubError(404, "unknown_pack")
+    return bytes(body)

@@ -1,0 +1,147 @@
+"""Pull pages by per-stream cursor, cut at a byte budget (at least one item)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any
+
+import msgpack
+from sqlalchemy import Connection, select
+
+from hub import tables
+from hub.registry import AliasRow, present_aliases
+from models.wire import (
+    PackOffer,
+    RegistryPage,
+    RegistrySnapshot,
+    SealedItem,
+    SealedPage,
+    unpack_signed,
+)
+
+__all__ = ["pack_offer", "registry_page", "sealed_page"]
+
+LOSERS_SHOWN = 5
+_LOG_WINDOW = 500
+_SEALED_WINDOW = 200
+
+
+def _size(obj: Any) -> int:
+    return len(msgpack.packb(obj, use_bin_type=True))
+
+
+def snapshots(conn: Connection, ids: list[str]) -> dict[str, RegistrySnapshot]:
+    """Build the merged state of several registry records."""
+    t = tables
+    kinds = {
+        row.id: row.kind
+        for row in conn.execute(
+            select(t.reg_records).where(t.reg_records.c.id.in_(ids))
+        )
+    }
+    fields: dict[str, dict[str, Any]] = defaultdict(dict)
+    clocks: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in conn.execute(
+        select(t.reg_fields).where(t.reg_fields.c.record_id.in_(ids))
+    ):
+        fields[row.record_id][row.field] = msgpack.unpackb(bytes(row.value))
+        clocks[row.record_id][row.field] = row.hlc
+    aliases: dict[str, list[AliasRow]] = defaultdict(list)
+    query = select(t.reg_aliases).where(t.reg_aliases.c.record_id.in_(ids))
+    for row in conn.execute(query.order_by(t.reg_aliases.c.id)):
+        aliases[row.record_id].append(
+            AliasRow(row.akey, row.alias, row.device, row.seq, row.removed)
+        )
+    losers: dict[str, dict[str, list[tuple[Any, str, str]]]] = defaultdict(dict)
+    query = select(t.reg_losers).where(t.reg_losers.c.record_id.in_(ids))
+    for row in conn.execute(query.order_by(t.reg_losers.c.id.desc())):
+        shown = losers[row.record_id].setdefault(row.field, [])
+        if len(shown) < LOSERS_SHOWN:
+            shown.append((msgpack.unpackb(bytes(row.value)), row.hlc, row.device))
+    return {
+        rid: RegistrySnapshot(
+            id=uuid.UUID(hex=rid).bytes,
+            kind=kind,
+            fields=fields[rid],
+            clocks=clocks[rid],
+            aliases=present_aliases(aliases[rid]),
+            losers=losers[rid],
+        )
+        for rid, kind in kinds.items()
+    }
+
+
+def registry_page(conn: Connection, cursor: int, max_bytes: int) -> RegistryPage:
+    """Records changed after ``cursor``, each once, in their current merged state."""
+    rows = conn.execute(
+        select(tables.reg_log)
+        .where(tables.reg_log.c.seq > cursor)
+        .order_by(tables.reg_log.c.seq)
+        .limit(_LOG_WINDOW)
+    ).all()
+    ids = list(dict.fromkeys(row.record_id for row in rows))
+    snaps = snapshots(conn, ids) if ids else {}
+    items: list[RegistrySnapshot] = []
+    included: set[str] = set()
+    used, new_cursor = 0, cursor
+    for row in rows:
+        if row.record_id not in included:
+            snap = snaps[row.record_id]
+            size = _size(snap.dump())
+            if items and used + size > max_bytes:
+                return RegistryPage(items=items, cursor=new_cursor, more=True)
+            items.append(snap)
+            included.add(row.record_id)
+            used += size
+        new_cursor = row.seq
+    return RegistryPage(items=items, cursor=new_cursor, more=len(rows) == _LOG_WINDOW)
+
+
+def sealed_page(conn: Connection, cursor: int, max_bytes: int) -> SealedPage:
+    """Sealed batches after ``cursor``, with their authors' certificates."""
+    t = tables
+    rows = conn.execute(
+        select(t.sealed)
+        .where(t.sealed.c.seq > cursor)
+        .order_by(t.sealed.c.seq)
+        .limit(_SEALED_WINDOW)
+    ).all()
+    authors = {row.device for row in rows}
+    certs = {
+        row.id: unpack_signed(bytes(row.cert))
+        for row in conn.execute(
+            select(t.devices.c.id, t.devices.c.cert).where(t.devices.c.id.in_(authors))
+        )
+    }
+    items: list[SealedItem] = []
+    used = 0
+    for row in rows:
+        size = len(row.ct) + 300
+        if items and used + size > max_bytes:
+            return SealedPage(items=items, cursor=items[-1].seq, more=True)
+        items.append(
+            SealedItem(
+                seq=row.seq,
+                device=row.device,
+                batch=row.batch,
+                ct=bytes(row.ct),
+                sig=bytes(row.sig),
+                cert=certs[row.device],
+            )
+        )
+        used += size
+    last = items[-1].seq if items else cursor
+    return SealedPage(items=items, cursor=last, more=len(rows) == _SEALED_WINDOW)
+
+
+def pack_offer(conn: Connection, installed: int) -> PackOffer | None:
+    """The newest guidance pack if it is newer than ``installed``."""
+    row = conn.execute(
+        select(tables.packs.c.version, tables.packs.c.manifest)
+        .order_by(tables.packs.c.version.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.version <= installed:
+        return None
+    return PackOffer(manifest=unpack_signed(bytes(row.manifest)), version=row.version)

@@ -1,0 +1,116 @@
+"""Static checks of registry ops, done before any lock is taken.
+
+A bad op is rejected with a code and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import msgpack
+from pydantic import TypeAdapter, ValidationError
+
+from models import RECORD_TYPES, Hlc, RecordKind
+from models.records import NAME_MAX
+from models.wire import (
+    ALIAS_ADD,
+    ALIAS_DEL,
+    ID_BYTES,
+    REGISTRY_KINDS,
+    RegistryOpWire,
+    op_fields,
+)
+
+__all__ = ["Op", "check_ops"]
+
+
+@dataclass(frozen=True)
+class Op:
+    """A checked registry op. ``value`` is packed (msgpack of the JSON form)."""
+
+    index: int
+    kind: str
+    record_id: str
+    field: str
+    value: bytes
+    hlc: str
+
+
+@functools.cache
+def _adapter(kind: RecordKind, name: str) -> TypeAdapter[Any]:
+    info = RECORD_TYPES[kind].model_fields[name]
+    annotated: Any = info.annotation
+    if info.metadata:
+        annotated = Annotated[info.annotation, *info.metadata]
+    return TypeAdapter(annotated)
+
+
+def _clamp(hlc: str, *, limit_ms: int) -> str:
+    clock = Hlc.decode(hlc)
+    if clock.wall_ms <= limit_ms:
+        return hlc
+    return Hlc(limit_ms, clock.counter, clock.node).encode()
+
+
+def _pack(value: Any) -> bytes:
+    out: bytes = msgpack.packb(value, use_bin_type=True)
+    return out
+
+
+def _check_value(kind: RecordKind, name: str, value: Any) -> bytes | str:
+    if name in (ALIAS_ADD, ALIAS_DEL):
+        if kind is not RecordKind.ACTOR:
+            return "unknown_field"
+        if not isinstance(value, str) or not value.strip() or len(value) > NAME_MAX:
+            return "invalid_value"
+        return _pack(value.strip())
+    if name not in op_fields(kind):
+        return "unknown_field"
+    adapter = _adapter(kind, name)
+    try:
+        checked = adapter.validate_python(value)
+    except ValidationError:
+        return "invalid_value"
+    return _pack(adapter.dump_python(checked, mode="json"))
+
+
+def _check_one(raw: RegistryOpWire, *, limit_ms: int) -> Op | str:
+    index, kind_code, record_id, name, value, hlc = raw
+    try:
+        kind = RecordKind(kind_code)
+    except ValueError:
+        return "unknown_kind"
+    if kind not in REGISTRY_KINDS:
+        return "sealed_kind"
+    if len(record_id) != ID_BYTES:
+        return "bad_id"
+    try:
+        hlc = _clamp(hlc, limit_ms=limit_ms)
+    except ValueError:
+        return "bad_clock"
+    packed = _check_value(kind, name, value)
+    if isinstance(packed, str):
+        return packed
+    return Op(index, kind.value, uuid.UUID(bytes=record_id).hex, name, packed, hlc)
+
+
+def check_ops(
+    ops: list[RegistryOpWire], *, now_ms: int, max_future_ms: int
+) -> tuple[list[Op], list[tuple[int, str]]]:
+    """Split wire ops into checked ops and ``(index, code)`` rejects.
+
+    Clocks more than ``max_future_ms`` ahead of the hub are clamped to that bound,
+    so one device with a wrong clock cannot win every race for days.
+    """
+    good: list[Op] = []
+    rejects: list[tuple[int, str]] = []
+    for raw in ops:
+        result = _check_one(raw, limit_ms=now_ms + max_future_ms)
+        if isinstance(result, str):
+            rejects.append((raw[0], result))
+        else:
+            good.append(result)
+    return good, rejects

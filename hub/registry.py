@@ -1,0 +1,262 @@
+"""Merging registry ops: per-field last-writer-wins with losers kept, add-wins aliases.
+
+Every registry writer first locks the ``registry`` counter row, so merges are
+serialised and the stream's sequence numbers follow commit order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
+
+import msgpack
+from pydantic import ValidationError
+from sqlalchemy import Connection, insert, select, update
+
+from hub import tables
+from hub.db import HubDb
+from hub.regcheck import Op
+from hub.streams import bump, lock_counter
+from models import RECORD_TYPES, RecordKind
+from models.wire import ALIAS_ADD, ALIAS_DEL
+
+__all__ = ["AliasRow", "apply_ops", "present_aliases"]
+
+
+@dataclass
+class _Cell:
+    value: bytes
+    hlc: str
+    device: str
+    seq: int | None = None  # None: written by this batch
+
+
+@dataclass
+class AliasRow:
+    """One addition of an alias (a tag of the add-wins set)."""
+
+    akey: str
+    alias: str
+    device: str
+    seq: int | None  # None: added by this batch
+    removed: bool
+    row_id: int | None = None
+    dirty: bool = False
+
+
+@dataclass
+class _Plan:
+    record_id: str
+    kind: str
+    exists: bool
+    cells: dict[str, _Cell]
+    aliases: list[AliasRow]
+    dirty: set[str] = field(default_factory=set)
+    losers: list[tuple[str, _Cell]] = field(default_factory=list)
+    changed: bool = False
+
+
+def _load(conn: Connection, record_id: str, kind: str) -> _Plan | None:
+    rec = conn.execute(
+        select(tables.reg_records.c.kind).where(tables.reg_records.c.id == record_id)
+    ).first()
+    if rec is not None and rec.kind != kind:
+        return None
+    cells = {
+        row.field: _Cell(bytes(row.value), row.hlc, row.device, row.seq)
+        for row in conn.execute(
+            select(tables.reg_fields).where(tables.reg_fields.c.record_id == record_id)
+        )
+    }
+    aliases = [
+        AliasRow(row.akey, row.alias, row.device, row.seq, row.removed, row.id)
+        for row in conn.execute(
+            select(tables.reg_aliases)
+            .where(tables.reg_aliases.c.record_id == record_id)
+            .order_by(tables.reg_aliases.c.id)
+        )
+    ]
+    return _Plan(record_id, kind, rec is not None, cells, aliases)
+
+
+def _known_losers(conn: Connection, record_id: str) -> set[tuple[str, str]]:
+    rows = conn.execute(
+        select(tables.reg_losers.c.field, tables.reg_losers.c.hlc).where(
+            tables.reg_losers.c.record_id == record_id
+        )
+    )
+    return {(row.field, row.hlc) for row in rows}
+
+
+def _seen(seq: int | None, author: str, *, device: str, ctx: int) -> bool:
+    """Had ``device`` seen a write (seq, author) when it built a batch at ``ctx``?"""
+    return seq is None or seq <= ctx or author == device
+
+
+def _set_field(
+    plan: _Plan, op: Op, *, device: str, ctx: int, known: set[tuple[str, str]]
+) -> None:
+    """Last writer wins. A value displaced by a write that had not seen it, or a
+    write that lost, is kept as a loser; a value simply edited over is not."""
+    new = _Cell(op.value, op.hlc, device)
+    cur = plan.cells.get(op.field)
+    if cur is None or op.hlc > cur.hlc:
+        concurrent = cur is not None and not _seen(
+            cur.seq, cur.device, device=device, ctx=ctx
+        )
+        if cur is not None and cur.value != op.value and concurrent:
+            plan.losers.append((op.field, cur))
+        plan.cells[op.field] = new
+        plan.dirty.add(op.field)
+        plan.changed = True
+    elif op.hlc < cur.hlc and op.value != cur.value and (op.field, op.hlc) not in known:
+        plan.losers.append((op.field, new))
+        plan.changed = True
+
+
+def _alias_op(plan: _Plan, op: Op, *, device: str, ctx: int) -> None:
+    text: str = msgpack.unpackb(op.value)
+    key = text.casefold()
+    if op.field == ALIAS_ADD:
+        mine = [a for a in plan.aliases if a.akey == key and a.device == device]
+        if any(not a.removed for a in mine):
+            return
+        plan.aliases.append(AliasRow(key, text, device, None, False))
+        plan.changed = True
+        return
+    for alias in plan.aliases:
+        seen = _seen(alias.seq, alias.device, device=device, ctx=ctx)
+        if alias.akey == key and not alias.removed and seen:
+            alias.removed = alias.dirty = True
+            plan.changed = True
+
+
+def present_aliases(aliases: list[AliasRow]) -> list[str]:
+    """Aliases with at least one addition no removal has seen, first spelling kept."""
+    out: dict[str, str] = {}
+    for alias in aliases:
+        if not alias.removed and alias.akey not in out:
+            out[alias.akey] = alias.alias
+    return list(out.values())
+
+
+def _valid(plan: _Plan) -> bool:
+    doc: dict[str, Any] = {
+        name: msgpack.unpackb(c.value) for name, c in plan.cells.items()
+    }
+    doc["id"] = uuid.UUID(hex=plan.record_id)
+    if plan.kind == RecordKind.ACTOR.value:
+        doc["aliases"] = present_aliases(plan.aliases)
+    try:
+        RECORD_TYPES[RecordKind(plan.kind)].model_validate(doc)
+    except ValidationError:
+        return False
+    return True
+
+
+def _plan(conn: Connection, ops: list[Op], *, device: str, ctx: int) -> _Plan | str:
+    first = ops[0]
+    if any(op.kind != first.kind for op in ops):
+        return "kind_mismatch"
+    plan = _load(conn, first.record_id, first.kind)
+    if plan is None:
+        return "kind_mismatch"
+    known = _known_losers(conn, first.record_id)
+    for op in ops:
+        if op.field in (ALIAS_ADD, ALIAS_DEL):
+            _alias_op(plan, op, device=device, ctx=ctx)
+        else:
+            _set_field(plan, op, device=device, ctx=ctx, known=known)
+    if plan.changed and not _valid(plan):
+        return "invalid_record"
+    return plan
+
+
+def _write_record(conn: Connection, plan: _Plan, seq: int) -> None:
+    records = tables.reg_records
+    if plan.exists:
+        where = records.c.id == plan.record_id
+        conn.execute(update(records).where(where).values(seq=seq))
+    else:
+        conn.execute(insert(records).values(id=plan.record_id, kind=plan.kind, seq=seq))
+    conn.execute(insert(tables.reg_log).values(seq=seq, record_id=plan.record_id))
+
+
+def _write_fields(conn: Connection, plan: _Plan, seq: int) -> None:
+    fields = tables.reg_fields
+    for name in plan.dirty:
+        cell = plan.cells[name]
+        values = {
+            "value": cell.value,
+            "hlc": cell.hlc,
+            "device": cell.device,
+            "seq": seq,
+        }
+        key = (fields.c.record_id == plan.record_id) & (fields.c.field == name)
+        if conn.execute(update(fields).where(key).values(**values)).rowcount == 0:
+            conn.execute(
+                insert(fields).values(record_id=plan.record_id, field=name, **values)
+            )
+    for name, cell in plan.losers:
+        conn.execute(
+            insert(tables.reg_losers).values(
+                record_id=plan.record_id,
+                field=name,
+                value=cell.value,
+                hlc=cell.hlc,
+                device=cell.device,
+            )
+        )
+
+
+def _write_aliases(conn: Connection, plan: _Plan, seq: int) -> None:
+    aliases = tables.reg_aliases
+    for alias in plan.aliases:
+        if alias.row_id is None:
+            conn.execute(
+                insert(aliases).values(
+                    record_id=plan.record_id,
+                    akey=alias.akey,
+                    alias=alias.alias,
+                    device=alias.device,
+                    seq=seq,
+                    removed=alias.removed,
+                )
+            )
+        elif alias.dirty:
+            where = aliases.c.id == alias.row_id
+            conn.execute(update(aliases).where(where).values(removed=True))
+
+
+def _write(conn: Connection, plan: _Plan, *, seq: int) -> None:
+    _write_record(conn, plan, seq)
+    _write_fields(conn, plan, seq)
+    _write_aliases(conn, plan, seq)
+
+
+def apply_ops(
+    db: HubDb, conn: Connection, ops: list[Op], *, device: str, ctx: int
+) -> list[tuple[int, str]]:
+    """Merge checked ops into the registry inside ``conn``'s transaction.
+
+    Returns ``(op index, code)`` for every op of a record that could not be merged.
+    """
+    lock_counter(conn, "registry")
+    rejects: list[tuple[int, str]] = []
+    plans: list[_Plan] = []
+    for _, group in groupby(
+        sorted(ops, key=lambda o: (o.record_id, o.index)), key=lambda o: o.record_id
+    ):
+        record_ops = list(group)
+        result = _plan(conn, record_ops, device=device, ctx=ctx)
+        if isinstance(result, str):
+            rejects.extend((op.index, result) for op in record_ops)
+        elif result.changed:
+            plans.append(result)
+    if plans:
+        first = bump(conn, "registry", len(plans))
+        for n, plan in enumerate(plans):
+            _write(conn, plan, seq=first + n)
+    return rejects

@@ -1,0 +1,212 @@
+"""The hub's use cases, independent of HTTP: hello, enroll, sync, pack download."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import update
+
+from hub import tables
+from hub.auth import DeviceKeys, KeyCache, authenticate, claim_nonce, lock_device
+from hub.db import HubDb
+from hub.devices import pending_commands
+from hub.enrollment import enroll
+from hub.errors import HubError
+from hub.orgkeys import OrgKeys
+from hub.packs import pack_body
+from hub.pull import pack_offer, registry_page, sealed_page
+from hub.push import CheckedPush, apply_push, check_push, store_sealed
+from hub.settings import HubSettings
+from models.enums import Role
+from models.wire import (
+    Ack,
+    AuthFields,
+    EnrollRequest,
+    EnrollResponse,
+    HubHello,
+    Signed,
+    Stream,
+    SyncRequest,
+    SyncResponse,
+    WireError,
+    b64e,
+    decode,
+    encode,
+    parse,
+)
+
+__all__ = ["Hub", "RequestInfo", "now_ms"]
+
+
+def now_ms() -> int:
+    """The hub's clock in milliseconds."""
+    return time.time_ns() // 1_000_000
+
+
+@dataclass
+class RequestInfo:
+    """What the access log may say about a request: never a body."""
+
+    device: str = "-"
+    batch: int | None = None
+    pushed: int = 0
+
+
+class Hub:
+    """One hub: its database, its keys, its settings."""
+
+    def __init__(
+        self,
+        db: HubDb,
+        keys: OrgKeys,
+        settings: HubSettings,
+        *,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        self.db = db
+        self.keys = keys
+        self.settings = settings
+        self.clock = clock
+        # Test seam: called inside the push transaction, just before commit.
+        self.before_commit: Callable[[], None] | None = None
+        self._cache = KeyCache()
+
+    def hello(self) -> HubHello:
+        """The public card a device reads before enrolling."""
+        k = self.keys
+        return HubHello(
+            org=k.name,
+            server_time=self.clock(),
+            hub_key=b64e(k.hub_pub),
+            command_key=b64e(k.command_pub),
+            publish_key=b64e(k.publish_pub),
+            records_key=b64e(k.records_pub),
+        )
+
+    def enroll(self, req: EnrollRequest) -> EnrollResponse:
+        """Register a device against a single-use code."""
+        return enroll(self.db, self.keys, req, now_ms=self.clock())
+
+    def _auth(
+        self, header: str | None, method: str, path: str, body: bytes, now: int
+    ) -> tuple[AuthFields, DeviceKeys]:
+        return authenticate(
+            self.db,
+            self._cache,
+            header=header,
+            method=method,
+            path=path,
+            body=body,
+            now_ms=now,
+            window_ms=self.settings.request_window_ms,
+        )
+
+    def sync(
+        self, header: str | None, path: str, body: bytes, info: RequestInfo
+    ) -> bytes:
+        """Handle ``POST /v1/sync``: authenticate, push, then pull. Returns the body."""
+        now = self.clock()
+        fields, device = self._auth(header, "POST", path, body, now)
+        info.device = device.id
+        req = self._parse(body)
+        self._check_streams(req, device)
+        checked = None
+        if req.push is not None:
+            info.batch, info.pushed = req.push.seq, len(req.push.batch)
+            checked = check_push(
+                req.push, device, now_ms=now, max_future_ms=self.settings.max_future_ms
+            )
+        ack, cmds = self._write(fields, device.id, checked, now)
+        return encode(self._respond(req, device, ack, cmds, now).dump())
+
+    def _parse(self, body: bytes) -> SyncRequest:
+        try:
+            req = parse(SyncRequest, decode(body, limit=self.settings.max_plain))
+        except WireError as exc:
+            status = 413 if exc.code == "too_large" else 400
+            raise HubError(status, exc.code) from None
+        if req.v != 1:
+            raise HubError(400, "unsupported_version")
+        return req
+
+    def _check_streams(self, req: SyncRequest, device: DeviceKeys) -> None:
+        for name in req.pull:
+            try:
+                stream = Stream(name)
+            except ValueError:
+                raise HubError(400, "unknown_stream") from None
+            if stream is Stream.SEALED and device.role != Role.COORDINATOR.value:
+                raise HubError(403, "stream_forbidden")
+
+    def _write(
+        self, fields: AuthFields, device: str, checked: CheckedPush | None, now: int
+    ) -> tuple[Ack | None, list[Signed]]:
+        window = self.settings.request_window_ms
+        with self.db.write() as conn:
+            claim_nonce(self.db, conn, fields, now_ms=now, window_ms=window)
+            row = lock_device(conn, device)
+            ack = None
+            seen: dict[str, int] = {"last_seen": now}
+            if checked is not None:
+                ack = apply_push(self.db, conn, checked, row, now_ms=now)
+                if ack.status == "applied":
+                    seen["last_batch"] = ack.seq
+            cmds = pending_commands(conn, device, now_ms=now) if row.cmd_pending else []
+            devices = tables.devices
+            conn.execute(update(devices).where(devices.c.id == device).values(**seen))
+            if checked is not None and ack is not None and ack.status == "applied":
+                store_sealed(conn, checked, device, now_ms=now)
+            self._hold(checked)
+        return ack, cmds
+
+    def _hold(self, checked: CheckedPush | None) -> None:
+        if checked is None:
+            return
+        if self.settings.test_commit_delay_ms:
+            time.sleep(self.settings.test_commit_delay_ms / 1000)
+        if self.before_commit is not None:
+            self.before_commit()
+
+    def _respond(
+        self,
+        req: SyncRequest,
+        device: DeviceKeys,
+        ack: Ack | None,
+        cmds: list[Signed],
+        now: int,
+    ) -> SyncResponse:
+        out = SyncResponse(st=now, ack=ack, cmds=cmds, hint=self.settings.sync_hint_s)
+        if not req.pull:
+            return out
+        updates: dict[str, object] = {}
+        with self.db.read() as conn:
+            if Stream.REGISTRY.value in req.pull:
+                updates["registry"] = registry_page(
+                    conn, req.pull[Stream.REGISTRY.value], req.max
+                )
+            if Stream.SEALED.value in req.pull:
+                updates["sealed"] = sealed_page(
+                    conn, req.pull[Stream.SEALED.value], req.max
+                )
+            if Stream.PACKS.value in req.pull:
+                updates["packs"] = pack_offer(conn, req.pull[Stream.PACKS.value])
+        return out.model_copy(update=updates)
+
+    def pack(
+        self, header: str | None, path: str, version: int, info: RequestInfo
+    ) -> bytes:
+        """Handle ``GET /v1/packs/{version}`` for an enrolled device."""
+        now = self.clock()
+        fields, device = self._auth(header, "GET", path, b"", now)
+        info.device = device.id
+        with self.db.write() as conn:
+            window = self.settings.request_window_ms
+            claim_nonce(self.db, conn, fields, now_ms=now, window_ms=window)
+            lock_device(conn, device.id)  # a revoked device gets its 403 here too
+        return pack_body(self.db, version)
+
+    def close(self) -> None:
+        """Release the database."""
+        self.db.close()

@@ -1,0 +1,189 @@
+"""``POST /v1/sync``: the pushed batch, the pull pages, and the answer."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field
+
+from models.base import RecordKind
+from models.records import RECORD_TYPES
+from models.wire.codec import DEFAULT_PAGE_BYTES, WIRE_VERSION, WireModel
+from models.wire.signed import Signed
+
+__all__ = [
+    "ALIAS_ADD",
+    "ALIAS_DEL",
+    "ID_BYTES",
+    "REGISTRY_KINDS",
+    "Ack",
+    "Batch",
+    "PackOffer",
+    "Push",
+    "RegistryOpWire",
+    "RegistryPage",
+    "RegistrySnapshot",
+    "SealedItem",
+    "SealedPage",
+    "SealedPart",
+    "Stream",
+    "SyncRequest",
+    "SyncResponse",
+    "op_fields",
+    "seal_aad",
+    "seal_message",
+]
+
+ALIAS_ADD = "+alias"
+ALIAS_DEL = "-alias"
+ID_BYTES = 16
+
+
+class Stream(StrEnum):
+    """Pull streams: the unit of authorisation and of cursors."""
+
+    REGISTRY = "registry"  # actors, places, follow-ups; every device
+    SEALED = "sealed"  # contact and checkpoint batches; coordinators only
+    PACKS = "packs"  # signed guidance packs; every device
+
+
+# -- push ----------------------------------------------------------------------------
+
+# Kinds the hub can read and merge per field; the other kinds travel sealed.
+REGISTRY_KINDS = frozenset({RecordKind.ACTOR, RecordKind.PLACE, RecordKind.FOLLOW_UP})
+_NOT_OPS = frozenset({"id", "rev", "parents", "hlc", "device", "aliases"})
+
+
+@functools.cache
+def op_fields(kind: RecordKind) -> frozenset[str]:
+    """Fields of a registry kind that a registry op may set (aliases have own ops)."""
+    return frozenset(RECORD_TYPES[kind].model_fields) - _NOT_OPS
+
+
+# A registry op on the wire: (index, kind, record id (16 bytes), field, value, hlc).
+RegistryOpWire = tuple[int, str, bytes, str, Any, str]
+
+
+class SealedPart(WireModel):
+    """Contacts and checkpoint logs: ``seal(records_key, pad(zstd(msgpack(revs))))``."""
+
+    ct: bytes
+    sig: bytes = Field(min_length=64, max_length=64)
+
+
+def seal_aad(device: str, seq: int) -> bytes:
+    """Bind a sealed batch to its author and number."""
+    return f"parley-batch-v1|{device}|{seq}".encode()
+
+
+def seal_message(device: str, seq: int, ct: bytes) -> bytes:
+    """Return what a device signs for a sealed batch (hub and coordinators verify)."""
+    return seal_aad(device, seq) + b"|" + hashlib.sha256(ct).digest()
+
+
+class Batch(WireModel):
+    """One frozen push: resent byte-identical until acknowledged.
+
+    ``ctx`` is the device's registry cursor when the batch was built: an alias
+    removal only removes additions the device had seen (add-wins).
+    """
+
+    device: str
+    seq: int = Field(ge=1)
+    ctx: int = Field(default=0, ge=0)
+    ops: list[RegistryOpWire] = Field(default_factory=list, max_length=20_000)
+    sealed: SealedPart | None = None
+
+
+class Push(WireModel):
+    """A batch number and the frozen batch bytes (msgpack of :class:`Batch`)."""
+
+    seq: int = Field(ge=1)
+    batch: bytes
+
+
+class SyncRequest(WireModel):
+    """``POST /v1/sync``: optional push, then pulls by per-stream cursor."""
+
+    v: int = WIRE_VERSION
+    push: Push | None = None
+    pull: dict[str, int] = Field(default_factory=dict, max_length=8)
+    max: int = Field(default=DEFAULT_PAGE_BYTES, ge=1024, le=4 * 1024 * 1024)
+
+
+# -- response -------------------------------------------------------------------------
+
+
+class Ack(WireModel):
+    """The hub's stored answer to one batch. ``rejects``: (op index, code)."""
+
+    seq: int
+    status: str  # applied | duplicate
+    rejects: list[tuple[int, str]] = Field(default_factory=list)
+    ops: int = 0
+    sealed: bool = False
+
+
+class RegistrySnapshot(WireModel):
+    """The hub's merged state of one registry record.
+
+    ``losers`` maps a field to values that lost the last-writer-wins race:
+    (value, hlc, device), newest first.
+    """
+
+    id: bytes
+    kind: str
+    fields: dict[str, Any]
+    clocks: dict[str, str]
+    aliases: list[str] = Field(default_factory=list)
+    losers: dict[str, list[tuple[Any, str, str]]] = Field(default_factory=dict)
+
+
+class RegistryPage(WireModel):
+    """A page of the registry stream."""
+
+    items: list[RegistrySnapshot]
+    cursor: int
+    more: bool = False
+
+
+class SealedItem(WireModel):
+    """One sealed batch as a coordinator pulls it, with its author's certificate."""
+
+    seq: int
+    device: str
+    batch: int
+    ct: bytes
+    sig: bytes
+    cert: Signed
+
+
+class SealedPage(WireModel):
+    """A page of the sealed stream."""
+
+    items: list[SealedItem]
+    cursor: int
+    more: bool = False
+
+
+class PackOffer(WireModel):
+    """The newest guidance pack, when newer than the device's cursor."""
+
+    manifest: Signed
+    version: int
+
+
+class SyncResponse(WireModel):
+    """Answer to :class:`SyncRequest`. ``st`` is the hub's clock (ms)."""
+
+    v: int = WIRE_VERSION
+    st: int
+    ack: Ack | None = None
+    registry: RegistryPage | None = None
+    sealed: SealedPage | None = None
+    packs: PackOffer | None = None
+    cmds: list[Signed] = Field(default_factory=list)
+    hint: int = 0
