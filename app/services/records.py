@@ -173,6 +173,13 @@ class RecordService:
             previous = body
         return out
 
+    def contact_of(self, record_id: str) -> str:
+        """The contact a follow-up belongs to (``""`` when none or not a follow-up)."""
+        entry = self._store.get(parse_id(record_id))
+        if entry is None or not isinstance(entry.record, FollowUp):
+            return ""
+        return str(entry.record.contact_id or "")
+
     def delete(self, record_id: str) -> None:
         """Delete a record: a tombstone revision, history kept.
 
