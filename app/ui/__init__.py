@@ -15,12 +15,20 @@ __all__ = ["Shell", "make_main"]
 
 
 def make_main(
-    gate: VaultGate, settings: Settings, *, routes: Routes | None = None
+    gate: VaultGate,
+    settings: Settings,
+    *,
+    routes: Routes | None = None,
+    tick_s: float | None = 1.0,
 ) -> Callable[[ft.Page], None]:
-    """The ``main(page)`` Flet calls once per session (each browser tab)."""
+    """The ``main(page)`` Flet calls once per session (each browser tab).
+
+    ``tick_s`` is the idle-clock period; tests pass ``None`` and drive
+    :meth:`Shell.tick` themselves.
+    """
     table = routes or default_routes()
 
     def main(page: ft.Page) -> None:
-        Shell(page, gate=gate, settings=settings, routes=table).start()
+        Shell(page, gate=gate, settings=settings, routes=table, tick_s=tick_s).start()
 
     return main
