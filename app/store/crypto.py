@@ -29,9 +29,13 @@ _SMALL_BUCKET = 256
 _LARGE_BUCKET = 4096
 
 
-def derive(key: bytes, *, info: bytes, length: int = 32, salt: bytes | None = None) -> bytes:
+def derive(
+    key: bytes, *, info: bytes, length: int = 32, salt: bytes | None = None
+) -> bytes:
     """HKDF-SHA256 one purpose-bound subkey from ``key``."""
-    return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(key)
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(
+        key
+    )
 
 
 def pad(data: bytes) -> bytes:

@@ -42,7 +42,9 @@ class SlotType(IntEnum):
     DURESS = 2
 
 
-def derive_kek(passphrase: str, *, salt: bytes, params: KdfParams, pepper: bytes) -> bytes:
+def derive_kek(
+    passphrase: str, *, salt: bytes, params: KdfParams, pepper: bytes
+) -> bytes:
     """Passphrase → Argon2id → HKDF with the device pepper → key-encryption key."""
     stretched = stretch(passphrase, salt=salt, params=params)
     return derive(stretched, salt=pepper, info=b"parley/kek/v1")
@@ -108,7 +110,9 @@ class KeyFile:
                 continue
             kind, link = plain[0] & 0x0F, plain[0] >> 4
             if found is None and kind in (SlotType.REAL, SlotType.DURESS):
-                found = Opened(index, SlotType(kind), plain[1:], link - 1 if link else None)
+                found = Opened(
+                    index, SlotType(kind), plain[1:], link - 1 if link else None
+                )
         return found
 
     def free_slot(self, *, avoid: set[int]) -> int:
@@ -119,7 +123,9 @@ class KeyFile:
     def raw_slots(self) -> list[bytes]:
         """Return the slots as stored, random bytes in place of free ones."""
         if any(slot is None for slot in self.slots):
-            self.slots = [s if s is not None else os.urandom(SLOT_SIZE) for s in self.slots]
+            self.slots = [
+                s if s is not None else os.urandom(SLOT_SIZE) for s in self.slots
+            ]
         return [s for s in self.slots if s is not None]
 
     def to_bytes(self) -> bytes:

@@ -73,7 +73,9 @@ class HeadState:
     def entry(self) -> Entry:
         """Return the app-facing view of this state."""
         heads = tuple(uuid.UUID(h) for h in self.heads())
-        return Entry(decode_record(self.kind, self.doc), heads, bool(self.flags & PURGED))
+        return Entry(
+            decode_record(self.kind, self.doc), heads, bool(self.flags & PURGED)
+        )
 
 
 def pick_winner(candidates: list[SyncedRecord]) -> SyncedRecord:

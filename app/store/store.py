@@ -51,7 +51,9 @@ class Store:
         self.team: str = identity.get("team", "")
         last = self.get_meta(_CLOCK)
         self.clock = HybridClock(
-            node=self.device or "0", now_ms=_now_ms, last=Hlc.decode(last) if last else None
+            node=self.device or "0",
+            now_ms=_now_ms,
+            last=Hlc.decode(last) if last else None,
         )
 
     # -- lifecycle ---------------------------------------------------------------
@@ -241,7 +243,9 @@ class Store:
             rows = conn.execute(select(tables.heads.c.id, tables.heads.c.b)).all()
         out: list[Entry] = []
         for row in rows:
-            state = HeadState.unpack(keys.open(row.b, table="h", row_id=row.id, column="b"))
+            state = HeadState.unpack(
+                keys.open(row.b, table="h", row_id=row.id, column="b")
+            )
             if wanted is None or state.kind in wanted:
                 out.append(state.entry())
         return out
@@ -249,7 +253,11 @@ class Store:
     def records(self, model: type[R], *, include_deleted: bool = False) -> list[R]:
         """Return the current revision of every record of one type."""
         found = [e.record for e in self.entries([model.kind])]
-        return [r for r in found if isinstance(r, model) and (include_deleted or not r.deleted)]
+        return [
+            r
+            for r in found
+            if isinstance(r, model) and (include_deleted or not r.deleted)
+        ]
 
     def history(self, record_id: uuid.UUID) -> list[SyncedRecord]:
         """Return every revision of a record, oldest first."""
@@ -276,7 +284,10 @@ class Store:
         """Return how many revisions wait for the hub."""
         db, _ = self._parts()
         with db.reading() as conn:
-            return int(conn.execute(select(func.count()).select_from(tables.outbox)).scalar() or 0)
+            return int(
+                conn.execute(select(func.count()).select_from(tables.outbox)).scalar()
+                or 0
+            )
 
     def pending_records(self) -> set[uuid.UUID]:
         """Return the ids of records with at least one revision not yet synced."""

@@ -102,7 +102,9 @@ class Vault:
         pepper = self.pepper.create()
         dek = os.urandom(32)
         kek = derive(stretched, salt=pepper, info=b"parley/kek/v1")
-        keyfile.seal_slot(keyfile.free_slot(avoid=set()), kek=kek, kind=SlotType.REAL, key=dek)
+        keyfile.seal_slot(
+            keyfile.free_slot(avoid=set()), kek=kek, kind=SlotType.REAL, key=dek
+        )
         keyfile.save(self.keyfile_path)
         store = self._open_db(dek)
         store.set_identity(device=str(uuid.uuid4()), team="")
@@ -167,7 +169,10 @@ class Vault:
         if real.link is not None and self._opens(opened, new) == real.link:
             raise ValidationFailed({"passphrase": "same_as_duress"})
         opened.keyfile.seal_slot(
-            real.index, kek=self._kek(opened, new), kind=SlotType.REAL, key=real.key,
+            real.index,
+            kek=self._kek(opened, new),
+            kind=SlotType.REAL,
+            key=real.key,
             link=real.link,
         )
         opened.keyfile.save(self.keyfile_path)
@@ -186,9 +191,16 @@ class Vault:
         real = opened.slot
         assert real is not None
         keyfile = opened.keyfile
-        index = real.link if real.link is not None else keyfile.free_slot(avoid={real.index})
+        index = (
+            real.link
+            if real.link is not None
+            else keyfile.free_slot(avoid={real.index})
+        )
         keyfile.seal_slot(
-            index, kek=self._kek(opened, duress), kind=SlotType.DURESS, key=os.urandom(32)
+            index,
+            kek=self._kek(opened, duress),
+            kind=SlotType.DURESS,
+            key=os.urandom(32),
         )
         keyfile.seal_slot(
             real.index, kek=opened.kek(), kind=SlotType.REAL, key=real.key, link=index
@@ -204,7 +216,9 @@ class Vault:
             return
         keyfile = opened.keyfile
         keyfile.slots[real.link] = None
-        keyfile.seal_slot(real.index, kek=opened.kek(), kind=SlotType.REAL, key=real.key)
+        keyfile.seal_slot(
+            real.index, kek=opened.kek(), kind=SlotType.REAL, key=real.key
+        )
         keyfile.save(self.keyfile_path)
 
     def has_duress(self, *, passphrase: str) -> bool:
@@ -255,7 +269,9 @@ class Vault:
         # 3. a fresh, working vault whose passphrase is the duress passphrase. Same salt
         #    and costs, so the old passphrase now fails like any wrong one.
         self._reset_failures()
-        return self._fresh(opened.keyfile.with_salt(opened.keyfile.salt), opened.stretched)
+        return self._fresh(
+            opened.keyfile.with_salt(opened.keyfile.salt), opened.stretched
+        )
 
     # -- failed-unlock guard ---------------------------------------------------------------
 

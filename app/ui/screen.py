@@ -27,6 +27,8 @@ class Screen:
     route: str = "/"
     #: index in the bottom navigation bar, for top-level screens
     tab: int | None = None
+    #: the route Back returns to (set by the shell from the route table)
+    parent_route: str | None = None
 
     def __init__(self, shell: Shell, params: dict[str, str]) -> None:
         self.shell = shell
@@ -51,25 +53,34 @@ class Screen:
 
     def build(self) -> ft.View:
         """A fresh view: app bar with the lock control, scrolling body, nav bar."""
+        self.column = ft.Column(
+            self.body(),
+            spacing=12,
+            scroll=ft.ScrollMode.AUTO,
+            expand=True,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        )
         lock = icon_action(
             ft.Icons.LOCK, t("action.lock"), self.shell.on(self.shell.lock_now)
         )
+        back = None
+        if self.parent_route is not None:
+            parent = self.parent_route
+            back = icon_action(
+                ft.Icons.ARROW_BACK,
+                t("action.back"),
+                self.shell.on(lambda _: self.shell.go(parent)),
+            )
         return ft.View(
             route=self.route,
             appbar=ft.AppBar(
+                leading=back,
+                automatically_imply_leading=False,
                 title=ft.Text(self.title(), size=20, weight=ft.FontWeight.W_600),
                 actions=[*self.actions(), lock],
                 bgcolor="#dfe9ee",
             ),
-            controls=[
-                ft.Column(
-                    self.body(),
-                    spacing=12,
-                    scroll=ft.ScrollMode.AUTO,
-                    expand=True,
-                    horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
-                )
-            ],
+            controls=[self.column],
             navigation_bar=self.shell.nav_bar(self.tab)
             if self.tab is not None
             else None,

@@ -117,13 +117,12 @@ class Shell:
         self._services = services
         self._idle_s = services.preferences.idle_timeout_s()
         self.touch()
+        # The form on screen at the lock shows its own "restored" banner.
         draft = services.drafts.take_resume()
         route = draft.route if draft else self.page.route
         if not route or route.startswith("/unlock"):
             route = "/"
         self.go(route)
-        if draft is not None:
-            self.toast(t("unlock.draft_restored"))
 
     def set_idle_timeout(self, seconds: int) -> None:
         """Apply a new auto-lock delay at once."""
@@ -170,6 +169,7 @@ class Shell:
             parent = below[0].screen(self, params)
             parent.route, parent.tab = below[1], below[0].tab
             stack.append(parent.build())
+            screen.parent_route = below[1]
         self.screen = screen
         stack.append(screen.build())
         self._show(stack, route)
@@ -280,8 +280,14 @@ class Shell:
     # -- feedback and errors -------------------------------------------------------
 
     def toast(self, text: str) -> None:
-        """A short message at the bottom of the screen."""
+        """A short message at the bottom of the screen.
+
+        ``show_dialog`` updates only the dialog, which cancels the handler's final
+        auto-update; so the whole page is sent here, or changes made earlier in the
+        handler (errors next to fields...) would never reach the screen.
+        """
         self.page.show_dialog(ft.SnackBar(ft.Text(text, size=16), duration=4000))
+        self.page.update()
 
     def fail(self, error: AppError) -> None:
         """Show an error in plain words (locking first if the vault is gone)."""
@@ -297,10 +303,12 @@ class Shell:
 
         def close(_: Any) -> None:
             self.page.pop_dialog()
+            self.page.update()
 
         def accept(_: Any) -> None:
             self.page.pop_dialog()
             on_yes()
+            self.page.update()
 
         self.page.show_dialog(
             ft.AlertDialog(
@@ -317,6 +325,7 @@ class Shell:
                 ],
             )
         )
+        self.page.update()
 
     def on(self, handler: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """Wrap an event handler: errors become messages, never tracebacks.

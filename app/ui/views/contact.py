@@ -241,8 +241,16 @@ class ContactScreen(FormScreen):
                 title=ft.Text(
                     t(f"contact.section.{name}"), size=18, weight=ft.FontWeight.W_600
                 ),
-                controls=[ft.Column(items, spacing=10)],
+                controls=[
+                    ft.Column(
+                        items,
+                        spacing=10,
+                        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                    )
+                ],
+                expanded_cross_axis_alignment=ft.CrossAxisAlignment.STRETCH,
                 expanded=name == "basics",
+                key=ft.ScrollKey(f"section-{name}"),
                 maintain_state=True,
                 controls_padding=ft.Padding.symmetric(horizontal=4, vertical=8),
                 min_tile_height=56,
@@ -284,6 +292,12 @@ class ContactScreen(FormScreen):
         for name in wrong:
             if name in self.tiles:
                 self.tiles[name].expanded = True
+        first = next((n for n in self.tiles if n in wrong), None)
+        if first is not None:
+            # Bring the first section that needs a fix into view.
+            self.shell.page.run_task(
+                self.column.scroll_to, scroll_key=f"section-{first}", duration=300
+            )
 
 
 def plan_contact(shell: Any, params: dict[str, str]) -> ContactScreen:

@@ -149,8 +149,10 @@ class RecordsScreen(Screen):
                         ),
                     ],
                     spacing=10,
+                    horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
                 )
             ],
+            expanded_cross_axis_alignment=ft.CrossAxisAlignment.STRETCH,
             min_tile_height=52,
         )
         return [self.search, filters, self.count, self.results]
@@ -285,7 +287,7 @@ class RecordScreen(Screen):
                 wrap=True,
             )
         )
-        controls.extend([section_title(t("record.history")), self.history])
+        controls.append(self.history)
         return controls
 
     def _toggle_history(self, _: Any) -> None:
@@ -293,7 +295,10 @@ class RecordScreen(Screen):
         if self.show_history:
             revisions = self.services.records.history(str(self.row.id))
             lines = [_history_line(r, first=i == 0) for i, r in enumerate(revisions)]
-            self.history.controls = [ft.Text(line, size=15) for line in reversed(lines)]
+            self.history.controls = [
+                section_title(t("record.history")),
+                *(ft.Text(line, size=15) for line in reversed(lines)),
+            ]
         self.history.visible = self.show_history
 
     def _ask_delete(self, _: Any) -> None:

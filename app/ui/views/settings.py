@@ -146,7 +146,14 @@ class SettingsScreen(Screen):
         def fold(title: str, controls: list[ft.Control]) -> ft.ExpansionTile:
             return ft.ExpansionTile(
                 title=ft.Text(title, size=18, weight=ft.FontWeight.W_600),
-                controls=[ft.Column(controls, spacing=10)],
+                controls=[
+                    ft.Column(
+                        controls,
+                        spacing=10,
+                        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                    )
+                ],
+                expanded_cross_axis_alignment=ft.CrossAxisAlignment.STRETCH,
                 maintain_state=True,
                 min_tile_height=56,
             )

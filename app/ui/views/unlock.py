@@ -97,7 +97,8 @@ class CreateVault:
         grade = strength(self.passphrase.value or "")
         self.hint.value = t(f"strength.{grade.value}")
         self.hint.color = _STRENGTH_COLOURS[grade]
-        self.passphrase.error = None
+        # Never patch the field being typed in from its own on_change: the patch races
+        # the next keystrokes on the client.
 
     async def submit(self, _: Any) -> None:
         """Create the vault off the event loop (the KDF takes a moment)."""
@@ -129,7 +130,6 @@ class UnlockVault:
         self.shell = shell
         self.passphrase = field(t("unlock.passphrase"), password=True)
         self.passphrase.on_submit = shell.on(self.submit)
-        self.passphrase.autofocus = True
         self.message = ft.Text("", size=16, color="#b00020", visible=False)
         self.button = primary(
             t("unlock.submit"), shell.on(self.submit), icon=ft.Icons.LOCK_OPEN
