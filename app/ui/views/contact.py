@@ -250,7 +250,7 @@ class ContactScreen(FormScreen):
                 ],
                 expanded_cross_axis_alignment=ft.CrossAxisAlignment.STRETCH,
                 expanded=name == "basics",
-                key=ft.ScrollKey(f"section-{name}"),
+                key=ft.ScrollKey(f"section-{name}"),  # type: ignore[call-arg]
                 maintain_state=True,
                 controls_padding=ft.Padding.symmetric(horizontal=4, vertical=8),
                 min_tile_height=56,
