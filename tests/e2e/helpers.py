@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,10 +65,18 @@ def tap(target: Locator) -> None:
     Clicking while the canvas still scrolls can land on whatever was under that
     spot a frame earlier (a chip above the intended field, for instance).
     """
-    target.scroll_into_view_if_needed()
-    settle(target.page)
-    _wait_still(target)
-    target.click()
+    for attempt in range(3):
+        try:
+            target.scroll_into_view_if_needed()
+            settle(target.page)
+            _wait_still(target)
+            target.click()
+            return
+        except PlaywrightError:
+            # The server rebuilt that control (a list re-rendered): look it up again.
+            if attempt == 2:
+                raise
+            settle(target.page)
 
 
 def _wait_still(target: Locator) -> None:
