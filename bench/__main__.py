@@ -19,7 +19,9 @@ _NOT_BENCHMARKS = {"common"}
 def available() -> list[str]:
     """Return the names of the benchmark modules."""
     names = [m.name for m in pkgutil.iter_modules(bench.__path__)]
-    return sorted(n for n in names if not n.startswith("_") and n not in _NOT_BENCHMARKS)
+    return sorted(
+        n for n in names if not n.startswith("_") and n not in _NOT_BENCHMARKS
+    )
 
 
 def main(argv: Sequence[str]) -> int:

@@ -63,9 +63,8 @@ class Screen:
         lock = icon_action(
             ft.Icons.LOCK, t("action.lock"), self.shell.on(self.shell.lock_now)
         )
-        back = None
-        if self.parent_route is not None:
-            parent = self.parent_route
+        back, parent = None, self.parent_route
+        if parent is not None:
             back = icon_action(
                 ft.Icons.ARROW_BACK,
                 t("action.back"),
@@ -85,7 +84,17 @@ class Screen:
             if self.tab is not None
             else None,
             padding=ft.Padding.symmetric(horizontal=16, vertical=8),
+            # The system back button goes to the parent screen, not out of the app.
+            can_pop=parent is None,
+            on_confirm_pop=self.shell.on(self._system_back) if parent else None,
         )
+
+    async def _system_back(self, e: ft.ControlEvent) -> None:
+        view = e.control
+        if isinstance(view, ft.View):
+            await view.confirm_pop(False)
+        if self.parent_route is not None:
+            self.shell.go(self.parent_route)
 
 
 class FormScreen(Screen):

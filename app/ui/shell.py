@@ -36,6 +36,25 @@ _LOCKING_STATES = {
 }
 
 
+_VIEW_PARTS = (
+    "route",
+    "controls",
+    "appbar",
+    "bottom_appbar",
+    "navigation_bar",
+    "floating_action_button",
+    "padding",
+    "can_pop",
+    "on_confirm_pop",
+)
+
+
+def _refill(target: ft.View, source: ft.View) -> ft.View:
+    for part in _VIEW_PARTS:
+        setattr(target, part, getattr(source, part))
+    return target
+
+
 class Shell:
     """Routing, locking, drafts and feedback for one session."""
 
@@ -144,9 +163,8 @@ class Shell:
             self.render(e.route)
 
     async def _on_view_pop(self, e: ft.ViewPopEvent) -> None:
-        views = self.page.views
-        if len(views) > 1:
-            self.go(views[-2].route or "/")
+        screen = self.screen
+        self.go(screen.parent_route if screen and screen.parent_route else "/")
 
     def render(self, route: str, *, keep_draft: bool = True) -> None:
         """Build the views for ``route`` (or the unlock screen when locked)."""
@@ -163,19 +181,23 @@ class Shell:
         spec, params = found
         screen = spec.screen(self, params)
         screen.route, screen.tab = route, spec.tab
-        stack: list[ft.View] = []
         below = self.routes.parent_of(spec, params)
-        if below is not None:
-            parent = below[0].screen(self, params)
-            parent.route, parent.tab = below[1], below[0].tab
-            stack.append(parent.build())
-            screen.parent_route = below[1]
+        # One view at a time: Back is our own button (and the system back is
+        # intercepted), because popping a stacked view costs Flet's web client
+        # ~0.7 s, against ~0.2 s for refilling the view already on screen.
+        screen.parent_route = below[1] if below else None
         self.screen = screen
-        stack.append(screen.build())
-        self._show(stack, route)
+        self._show([screen.build()], route)
 
     def _show(self, views: list[ft.View], route: str) -> None:
         self._shown = route
+        kept = list(self.page.views)
+        for index, view in enumerate(views):
+            if index < len(kept) and (index == 0 or kept[index].route == view.route):
+                # Refill the view already on screen instead of swapping in a new one:
+                # Flutter then updates a page it has, rather than building a new
+                # route (several hundred ms on a slow device).
+                views[index] = _refill(kept[index], view)
         self.page.views.clear()
         self.page.views.extend(views)
         self.page.update()

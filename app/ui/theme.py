@@ -44,4 +44,13 @@ def apply_theme(page: ft.Page) -> None:
             error="#b00020",
         ),
         visual_density=ft.VisualDensity.COMFORTABLE,
+        # No slide or fade between screens: on a cheap phone an animation is lag,
+        # and a screen that is simply there is easier to read at a glance.
+        page_transitions=ft.PageTransitionsTheme(
+            android=ft.PageTransitionTheme.NONE,
+            ios=ft.PageTransitionTheme.NONE,
+            linux=ft.PageTransitionTheme.NONE,
+            macos=ft.PageTransitionTheme.NONE,
+            windows=ft.PageTransitionTheme.NONE,
+        ),
     )

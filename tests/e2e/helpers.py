@@ -40,6 +40,7 @@ def fill(page: Page, label: str, text: str) -> None:
         box.fill(text)
         try:
             expect(box).to_have_value(text, timeout=1500)
+            settle(page)  # let the change event reach the server before the next step
             return
         except AssertionError:
             continue

@@ -153,12 +153,8 @@ class Tab:
         await self.settle()
 
     async def back(self) -> None:
-        """The app bar's back arrow (or Android back): pops the top view."""
-        top = self.page.views[-1]
-        await self.session.dispatch_event(
-            self.page._i, "view_pop", {"route": top.route, "view": top._i}
-        )
-        await self.settle()
+        """The app bar's back arrow."""
+        await self.press("Back")
 
     async def press(self, text: str) -> None:
         """Tap the button labelled ``text``."""
