@@ -51,7 +51,7 @@ def main(page: ft.Page):
     lines = ft.Column()
     def add(e):
         lines.controls.append(ft.Text(f"Line {len(lines.controls) + 1}"))
-    page.add(ft.Text("Hello", semantics_label="Hello"), ft.Button("Add", on_click=add), lines)
+    page.add(ft.Text("Hello"), ft.Button("Add", on_click=add), lines)
 
 ft.run(main, view=ft.AppView.WEB_BROWSER, host="127.0.0.1", no_cdn=True)
 """
