@@ -153,6 +153,11 @@ class CheckpointService:
         if errors:
             raise ValidationFailed(errors)
         base = self._get(form.id) if form.id else None
+        if base is not None and form.observed_at.strip() == local_stamp(
+            base.observed_at
+        ):
+            # The form shows minutes only: an untouched time keeps its seconds.
+            observed = base.observed_at
         fields = {
             "place_id": optional_id(form.place_id),
             "actor_id": optional_id(form.actor_id),

@@ -55,6 +55,9 @@ class Screen:
         """A fresh view: app bar with the lock control, scrolling body, nav bar."""
         self.column = ft.Column(
             self.body(),
+            # A key per route: the view on screen is refilled, not replaced, and
+            # without it the new screen would inherit the old one's scroll offset.
+            key=f"body:{self.route}",
             spacing=12,
             scroll=ft.ScrollMode.AUTO,
             expand=True,

@@ -9,7 +9,7 @@ import pytest
 from app.errors import ValidationFailed, WrongPassphrase
 from app.services import ContactForm, RecordFilter, Services, VaultGate
 
-NOW = dt.datetime(2024, 6, 1, 8, 30).astimezone()
+NOW = dt.datetime(2024, 6, 1, 8, 30, 17).astimezone()
 
 
 def test_quick_log_is_a_draft_and_listed_as_unfinished(services: Services) -> None:
@@ -55,6 +55,7 @@ def test_completing_a_log_keeps_entered_time_and_history(services: Services) -> 
     assert (row.status, row.incomplete) == ("complete", False)
     changed = {c.field for c in services.records.history(log)[1].changes}
     assert changed == {"delay_minutes", "constraint", "status"}
+    assert services.checkpoints.form(log).observed_at == form.observed_at
 
 
 def test_contact_rows_with_errors_name_the_row(services: Services) -> None:
