@@ -32,7 +32,14 @@ ARGS = [
 ]
 PASSPHRASE = "correct horse battery"
 
-pytestmark = pytest.mark.browser
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder ``browser`` (pytestmark in a conftest does not)."""
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).parent == here:
+            item.add_marker(pytest.mark.browser)
+
 
 if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs it
     pytest.skip("Debian chromium is not installed", allow_module_level=True)

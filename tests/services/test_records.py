@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 
@@ -200,3 +201,18 @@ def test_duress_is_set_and_cleared(services: Services) -> None:
     assert services.security.has_duress(passphrase=real)
     services.security.clear_duress(passphrase=real)
     assert not services.security.has_duress(passphrase=real)
+
+
+def test_conflicting_revisions_are_marked_in_the_list(services: Services) -> None:
+    log_id = services.checkpoints.quick_save(outcome="passed", observed_at=NOW)
+    store = services._store
+    head = store.history(uuid.UUID(log_id))[-1]
+    # Another phone edited the same revision: two heads now.
+    other = head.model_copy(
+        update={"rev": uuid.uuid4(), "parents": [head.rev], "notes": "other phone"}
+    )
+    mine = head.model_copy(update={"notes": "this phone"})
+    store.save(mine)
+    store.apply_remote([other])
+    row = services.records.row(log_id)
+    assert row.conflict
