@@ -34,7 +34,7 @@ PASSPHRASE = "correct horse battery"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test in this folder ``browser`` (pytestmark in a conftest does not)."""
+    """Mark every test in this folder ``browser`` (a conftest pytestmark would not)."""
     here = Path(__file__).parent
     for item in items:
         if Path(str(item.fspath)).parent == here:

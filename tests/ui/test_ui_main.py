@@ -1,4 +1,4 @@
-"""The composition root and settings: loopback only, no runtime pip, safe KDF default."""
+"""Composition root and settings: loopback, no runtime pip, safe KDF default."""
 
 from __future__ import annotations
 
