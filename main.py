@@ -1,2 +1,3 @@
 from app.main import run
+
 run()

@@ -107,7 +107,7 @@ class KeyMaterialLost(StoreError):
 
 
 class VaultCorrupt(StoreError):
-    """The key file or database is damaged. ``part`` names which; it is never changed."""
+    """The key file or database is damaged (``part`` says which); it is left as is."""
 
     code = "vault_corrupt"
 
@@ -151,9 +151,19 @@ class ValidationFailed(AppError):
 
 
 class ContentError(AppError):
-    """A guidance content pack is broken; the installed one stays in use."""
+    """A guidance content pack is broken; the installed one stays in use.
+
+    ``reason`` is a stable code (``missing_section``, ``broken_link``, ``not_newer``...)
+    and ``where`` names the pack file or card id at fault. Pack content is public
+    reference text, never user data, so naming it is safe.
+    """
 
     code = "content_error"
+
+    def __init__(self, reason: str = "content_error", where: str = "") -> None:
+        super().__init__(f"{reason}:{where}" if where else reason)
+        self.reason = reason
+        self.where = where
 
 
 class SyncError(AppError):

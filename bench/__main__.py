@@ -1,7 +1,7 @@
 """Run benchmarks: ``python -m bench <name> [...]`` or ``python -m bench all``.
 
-Each benchmark is a module ``bench/<name>.py`` with a ``main(argv) -> int`` function. Its
-last printed line is one JSON object with the figures.
+Each benchmark is a module ``bench/<name>.py`` with a ``main(argv) -> int``
+function. Its last printed line is one JSON object with the figures.
 """
 
 from __future__ import annotations

@@ -46,14 +46,14 @@ class Database:
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        """The one write path: in-process lock, ``BEGIN IMMEDIATE``, commit or roll back."""
+        """The one write path: process lock, BEGIN IMMEDIATE, commit or roll back."""
         with self._lock:
             try:
-                with self.engine.connect().execution_options(begin="IMMEDIATE") as conn:
-                    with conn.begin():
-                        yield conn
+                conn = self.engine.connect().execution_options(begin="IMMEDIATE")
+                with conn, conn.begin():
+                    yield conn
             except (DBAPIError, SQLAlchemyError, OSError) as exc:
-                raise translate(exc) from None
+                raise translate(exc, self.path.parent) from None
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -62,7 +62,7 @@ class Database:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
         except (DBAPIError, SQLAlchemyError, OSError) as exc:
-            raise translate(exc) from None
+            raise translate(exc, self.path.parent) from None
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file and truncate it (done on lock)."""
@@ -71,7 +71,7 @@ class Database:
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             except (DBAPIError, SQLAlchemyError, OSError) as exc:
-                raise translate(exc) from None
+                raise translate(exc, self.path.parent) from None
 
     def close(self) -> None:
         """Close every connection."""
@@ -103,9 +103,9 @@ def _make_engine(path: Path) -> Engine:
     return engine
 
 
-def translate(exc: BaseException) -> StoreError:
+def translate(exc: BaseException, where: Path | None = None) -> StoreError:
     """Map a database or OS error to the app's error tree (no values carried)."""
-    if is_disk_full(exc):
+    if is_disk_full(exc, where) or is_disk_full(getattr(exc, "orig", exc), where):
         return DiskFull("database")
     text = str(getattr(exc, "orig", exc)).lower()
     if "not a database" in text or "malformed" in text or "corrupt" in text:

@@ -1,15 +1,34 @@
-"""File operations the vault relies on: atomic replace and best-effort shredding."""
+"""File operations the vault relies on: atomic replace, locking and shredding."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write", "fsync_dir", "is_disk_full", "shred"]
+try:  # POSIX (Linux, Android, macOS, iOS); Windows desktop builds fall back to threads
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = [
+    "atomic_write",
+    "dir_lock",
+    "fsync_dir",
+    "is_disk_full",
+    "shred",
+    "unlink_and_shred",
+]
 
 _CHUNK = 1 << 20
+_LOW_SPACE = 64 * 1024
+_thread_locks: dict[str, threading.RLock] = {}
+_thread_locks_guard = threading.Lock()
 
 
 def fsync_dir(directory: Path) -> None:
@@ -21,12 +40,24 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so readers see the old or new file, never half."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """Replace ``path`` with ``data`` so readers see the old or new file, never half.
+
+    Each call writes its own uniquely named temporary file (``.<name>.*.tmp``).
+    """
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
+    tmp = Path(tmp_name)
     try:
-        os.write(fd, data)
+        _write_all(fd, data)
         os.fsync(fd)
     except OSError:
         os.close(fd)
@@ -38,6 +69,35 @@ def atomic_write(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
+@contextlib.contextmanager
+def dir_lock(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``directory``: threads in this process, then flock."""
+    key = str(directory.resolve())
+    with _thread_locks_guard:
+        lock = _thread_locks.setdefault(key, threading.RLock())
+    with lock:
+        if fcntl is None or not directory.is_dir():
+            yield
+            return
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
+
+
+def _overwrite(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        left = os.fstat(fd).st_size
+        os.lseek(fd, 0, os.SEEK_SET)
+        while left > 0:
+            step = min(left, _CHUNK)
+            _write_all(fd, os.urandom(step))
+            left -= step
+        os.fsync(fd)
+
+
 def shred(path: Path) -> None:
     """Overwrite a file with random bytes, flush, and unlink it. Best effort.
 
@@ -45,22 +105,55 @@ def shred(path: Path) -> None:
     comes from destroying keys first. This removes the easy copies.
     """
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDWR)
     except FileNotFoundError:
         return
-    with contextlib.suppress(OSError), open(path, "r+b", buffering=0) as handle:
-        left = size
-        while left > 0:
-            step = min(left, _CHUNK)
-            handle.write(os.urandom(step))
-            left -= step
-        os.fsync(handle.fileno())
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return
+    try:
+        _overwrite(fd)
+    finally:
+        os.close(fd)
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
 
 
-def is_disk_full(exc: BaseException) -> bool:
+def unlink_and_shred(paths: list[Path]) -> threading.Thread:
+    """Remove every name at once, then overwrite the contents in the background.
+
+    The files are opened before they are unlinked, so if the process dies during the
+    overwrite no name is left on disk pointing at the old contents.
+    """
+    fds: list[int] = []
+    for path in paths:
+        with contextlib.suppress(OSError):
+            fds.append(os.open(path, os.O_RDWR))
+        with contextlib.suppress(OSError):
+            path.unlink()
+    with contextlib.suppress(OSError):
+        if paths:
+            fsync_dir(paths[0].parent)
+
+    def work() -> None:
+        for fd in fds:
+            _overwrite(fd)
+            os.close(fd)
+
+    thread = threading.Thread(target=work, name="shred", daemon=True)
+    thread.start()
+    return thread
+
+
+def is_disk_full(exc: BaseException, where: Path | None = None) -> bool:
     """Tell whether an OS or SQLite error means the disk is full."""
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
-    return "disk is full" in str(exc).lower() or "database or disk is full" in str(exc)
+    text = str(exc).lower()
+    if "disk is full" in text:
+        return True
+    if "disk i/o error" in text and where is not None:
+        with contextlib.suppress(OSError):
+            return shutil.disk_usage(where).free < _LOW_SPACE
+    return False

@@ -1,17 +1,18 @@
-"""Passphrase stretching with Argon2id (argon2-cffi, which Flet's mobile index ships)."""
+"""Passphrase stretching with Argon2id (argon2-cffi: Flet's mobile index ships it)."""
 
 from __future__ import annotations
 
+import statistics
 import time
+import unicodedata
 from dataclasses import dataclass
 
 from argon2.low_level import Type, hash_secret_raw
 
 __all__ = ["KdfParams", "calibrate", "stretch"]
 
-# The floor for a key file that can be copied off a seized phone (notes/local-vault §3.2).
+# The floor for a key file copied off a seized phone (notes/local-vault.md §3.2).
 FLOOR_MEMORY_KIB = 64 * 1024
-MIN_MEMORY_KIB = 19 * 1024  # OWASP minimum, only for phones that cannot spare 64 MiB
 TARGET_MS = (150.0, 500.0)
 
 
@@ -25,9 +26,14 @@ class KdfParams:
 
 
 def stretch(passphrase: str, *, salt: bytes, params: KdfParams) -> bytes:
-    """Return 32 bytes derived from ``passphrase`` with Argon2id."""
+    """Return 32 bytes derived from ``passphrase`` with Argon2id.
+
+    The passphrase is NFC-normalised first, so the same words typed on keyboards
+    that compose accents differently give the same key.
+    """
+    secret = unicodedata.normalize("NFC", passphrase).encode("utf-8", "surrogatepass")
     return hash_secret_raw(
-        secret=passphrase.encode("utf-8"),
+        secret=secret,
         salt=salt,
         time_cost=params.iterations,
         memory_cost=params.memory_kib,
@@ -38,31 +44,25 @@ def stretch(passphrase: str, *, salt: bytes, params: KdfParams) -> bytes:
 
 
 def _time_ms(params: KdfParams) -> float:
-    start = time.perf_counter()
-    stretch("calibration", salt=bytes(16), params=params)
-    return (time.perf_counter() - start) * 1000
+    samples = []
+    for _ in range(3):
+        start = time.perf_counter()
+        stretch("calibration", salt=bytes(16), params=params)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
 
 
 def calibrate(target_ms: tuple[float, float] = TARGET_MS) -> KdfParams:
-    """Pick Argon2id costs that take between ``target_ms`` on this device.
+    """Pick Argon2id costs for this device: never below 64 MiB, t=3.
 
-    Starts at 64 MiB, t=3. Faster devices get more passes; slow ones lose passes,
-    then memory, but never go below the OWASP minimum.
+    A fast device gets more passes, aiming at the middle of ``target_ms``. A slow one
+    keeps the floor and unlocks slowly rather than weaken the key file.
     """
     low, high = target_ms
     params = KdfParams()
     elapsed = _time_ms(params)
-    while elapsed < low and params.iterations < 64:
+    if elapsed < low * 1.3:
         per_pass = elapsed / params.iterations
-        wanted = max(params.iterations + 1, int((low + high) / 2 / per_pass))
+        wanted = min(64, max(params.iterations + 1, int((low + high) / 2 / per_pass)))
         params = KdfParams(params.memory_kib, wanted, 1)
-        elapsed = _time_ms(params)
-    while elapsed > high and (
-        params.iterations > 2 or params.memory_kib > MIN_MEMORY_KIB
-    ):
-        if params.iterations > 2:
-            params = KdfParams(params.memory_kib, params.iterations - 1, 1)
-        else:
-            params = KdfParams(max(MIN_MEMORY_KIB, params.memory_kib // 2), 2, 1)
-        elapsed = _time_ms(params)
     return params

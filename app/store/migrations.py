@@ -17,7 +17,7 @@ from app.store import tables
 from app.store.crypto import Keyring
 from app.store.engine import Database
 
-__all__ = ["MIGRATIONS", "Migration", "applied", "migrate"]
+__all__ = ["MIGRATIONS", "Migration", "migrate", "schema_present"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,33 +48,42 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 
-def applied(db: Database) -> list[str]:
-    """Return the names of the migrations already applied, in order."""
-    with db.writing() as conn:
-        tables.versions.create(conn, checkfirst=True)
-        return [row.name for row in conn.execute(select(tables.versions.c.name))]
+def schema_present(db: Database) -> bool:
+    """True when the database holds Parley's schema (read only, writes nothing)."""
+    with db.reading() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='v'"
+        ).scalar()
+        if not found:
+            return False
+        names = set(conn.execute(select(tables.versions.c.name)).scalars())
+    return MIGRATIONS[0].name in names
 
 
 def migrate(
     db: Database, keyring: Keyring, steps: Sequence[Migration] = MIGRATIONS
 ) -> list[str]:
-    """Apply every step not yet applied; return the names applied now.
+    """Apply every step not yet applied, all in one transaction; return their names.
 
     Raises:
-        MigrationFailed: if a step fails; that step's changes are rolled back.
+        MigrationFailed: if a step fails; nothing of the upgrade is kept.
     """
-    done = set(applied(db))
     ran: list[str] = []
-    for step in steps:
-        if step.name in done:
-            continue
-        try:
-            with db.writing() as conn:
+    current = "start"
+    try:
+        with db.writing() as conn:
+            tables.versions.create(conn, checkfirst=True)
+            done = set(conn.execute(select(tables.versions.c.name)).scalars())
+            for step in steps:
+                if step.name in done:
+                    continue
+                current = step.name
                 step.apply(conn, keyring)
                 conn.execute(insert(tables.versions).values(name=step.name))
-        except (DiskFull, VaultCorrupt):
-            raise
-        except Exception as exc:
-            raise MigrationFailed(step.name) from exc
-        ran.append(step.name)
+                ran.append(step.name)
+    except (DiskFull, VaultCorrupt):
+        raise
+    except Exception as exc:
+        # No chained cause: a failed statement's text could carry stored values.
+        raise MigrationFailed(f"{current}:{type(exc).__name__}") from None
     return ran

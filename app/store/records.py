@@ -43,6 +43,7 @@ class HeadState:
     order: list[str] = field(default_factory=list)  # revs in arrival order
     doc: bytes = b""
     flags: int = 0
+    dirty: bool = False
 
     def heads(self) -> list[str]:
         """Revisions that no other known revision names as a parent."""

@@ -8,18 +8,17 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 import msgpack
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select
 
 from app.errors import RecordNotFound, StoreLocked
 from app.store import tables
+from app.store.batch import Batch
 from app.store.crypto import Keyring
 from app.store.engine import Database
 from app.store.records import (
     Entry,
     HeadState,
     as_meta,
-    pack_revision,
-    pick_winner,
     unpack_revision,
 )
 from models import Hlc, HybridClock, RecordKind, SyncedRecord
@@ -101,9 +100,10 @@ class Store:
     def set_meta(self, name: str, value: Any) -> None:
         """Store a setting or state value (``None`` deletes it)."""
         with self._parts()[0].writing() as conn:
-            self._put_meta(conn, name, value)
+            self.put_meta(conn, name, value)
 
-    def _put_meta(self, conn: Connection, name: str, value: Any) -> None:
+    def put_meta(self, conn: Connection, name: str, value: Any) -> None:
+        """Write a sealed value inside an open write transaction."""
         keys = self._parts()[1]
         row_id = keys.name(name)
         conn.execute(delete(tables.meta).where(tables.meta.c.k == row_id))
@@ -124,11 +124,10 @@ class Store:
     def save_many(self, records: Sequence[R]) -> list[R]:
         """Save several records in one transaction."""
         db, _ = self._parts()
-        saved: list[R] = []
         with db.writing() as conn:
-            for record in records:
-                saved.append(self._save_one(conn, record))
-            self._put_meta(conn, _CLOCK, self.clock.last.encode())
+            batch = Batch(self, conn, self._parts()[1], [str(r.id) for r in records])
+            saved = [batch.add_local(record) for record in records]
+            batch.flush(clock=self.clock.last.encode())
         return saved
 
     def delete(self, record_id: uuid.UUID) -> SyncedRecord:
@@ -139,10 +138,9 @@ class Store:
         tomb = entry.record.model_copy(update={"deleted": True})
         return self.save(tomb)
 
-    def _save_one(self, conn: Connection, record: R) -> R:
-        state = self._load_head(conn, str(record.id))
-        parents = [uuid.UUID(h) for h in state.heads()] if state else []
-        stamped = record.model_copy(
+    def stamp(self, record: R, parents: list[uuid.UUID]) -> R:
+        """Return ``record`` as a new local revision with the given parents."""
+        return record.model_copy(
             update={
                 "rev": uuid.uuid4(),
                 "parents": parents,
@@ -151,9 +149,6 @@ class Store:
                 "team": record.team or self.team,
             }
         )
-        self._insert_revision(conn, stamped, state)
-        conn.execute(insert(tables.outbox).values(id=str(stamped.rev)))
-        return stamped
 
     def apply_remote(
         self, revisions: Iterable[SyncedRecord], *, state: dict[str, Any] | None = None
@@ -164,43 +159,21 @@ class Store:
         transaction, so a cursor never runs ahead of the rows it covers.
         """
         db, _ = self._parts()
-        added = 0
+        revs = list(revisions)
         with db.writing() as conn:
-            for rev in revisions:
-                if self._has_revision(conn, str(rev.rev)):
+            batch = Batch(self, conn, self._parts()[1], [str(r.id) for r in revs])
+            known = batch.known_revisions([str(r.rev) for r in revs])
+            added = 0
+            for rev in revs:
+                if str(rev.rev) in known:
                     continue
+                known.add(str(rev.rev))
                 if rev.hlc:
                     self.clock.observe(Hlc.decode(rev.hlc))
-                self._insert_revision(conn, rev, self._load_head(conn, str(rev.id)))
+                batch.add_revision(rev)
                 added += 1
-            for name, value in (state or {}).items():
-                self._put_meta(conn, name, value)
-            self._put_meta(conn, _CLOCK, self.clock.last.encode())
+            batch.flush(clock=self.clock.last.encode(), meta=state)
         return added
-
-    def _insert_revision(
-        self, conn: Connection, rev: SyncedRecord, state: HeadState | None
-    ) -> None:
-        _, keys = self._parts()
-        rev_id, rec_id = str(rev.rev), str(rev.id)
-        body = keys.seal(pack_revision(rev), table="r", row_id=rev_id, column="b")
-        conn.execute(insert(tables.revisions).values(id=rev_id, b=body))
-        fresh = state is None
-        state = state or HeadState(kind=rev.kind.value)
-        state.add(rev_id, [str(p) for p in rev.parents])
-        heads = state.heads()
-        if heads == [rev_id]:
-            winner: SyncedRecord = rev
-        else:
-            winner = pick_winner([self._revision(conn, h) for h in heads])
-        state.doc = winner.model_dump_json().encode()
-        sealed = keys.seal(state.pack(), table="h", row_id=rec_id, column="b")
-        if fresh:
-            conn.execute(insert(tables.heads).values(id=rec_id, b=sealed))
-        else:
-            conn.execute(
-                update(tables.heads).where(tables.heads.c.id == rec_id).values(b=sealed)
-            )
 
     # -- records: reads -------------------------------------------------------------
 
@@ -268,7 +241,7 @@ class Store:
                 raise RecordNotFound()
             return [self._revision(conn, rev) for rev in state.order]
 
-    # -- outbox ---------------------------------------------------------------------------
+    # -- outbox ----------------------------------------------------------------
 
     def pending(self, limit: int | None = None) -> list[SyncedRecord]:
         """Return revisions not yet acknowledged by the hub, oldest first."""

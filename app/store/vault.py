@@ -2,23 +2,25 @@
 
 Files in the vault directory (names neutral on purpose):
 
-* ``k.bin``: the key file (:mod:`app.store.keyfile`), 266 bytes
+* ``k.bin``: the key file (:mod:`app.store.keyfile`)
 * ``d.db`` (+ ``-wal``, ``-shm``): the sealed database
-* ``g.bin``: the failed-unlock guard (limit and count; no secrets)
+* ``g.bin``: the failed-unlock guard (:mod:`app.store.guard`)
 
-The pepper lives elsewhere (:mod:`app.store.pepper`).
+The pepper lives elsewhere (:mod:`app.store.pepper`). Every passphrase check, in
+unlock or in settings, goes through one counted, locked attempt.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import threading
+import secrets
+import unicodedata
 import uuid
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import msgpack
 
 from app.errors import (
     KeyMaterialLost,
@@ -31,31 +33,42 @@ from app.errors import (
 )
 from app.store.crypto import Keyring, derive
 from app.store.engine import Database
-from app.store.files import atomic_write, shred
+from app.store.files import dir_lock, shred, unlink_and_shred
+from app.store.guard import Guard
 from app.store.kdf import KdfParams, calibrate, stretch
-from app.store.keyfile import KeyFile, Opened, SlotType
-from app.store.migrations import migrate
+from app.store.keyfile import KeyFile, Opened, Plan, SlotType
+from app.store.migrations import migrate, schema_present
 from app.store.pepper import PepperStore
 from app.store.store import Store
 
 __all__ = ["Vault"]
 
 _DB_SUFFIXES = ("", "-wal", "-shm", "-journal")
+MIN_PASSPHRASE = 8
+MAX_WIPE_LIMIT = 99
+_open_stores: dict[str, weakref.WeakSet[Store]] = {}
 
 
 @dataclass(frozen=True, slots=True)
-class _Opened:
+class _Attempt:
     keyfile: KeyFile
     stretched: bytes
     pepper: bytes
-    slot: Opened | None
-
-    @property
-    def kind(self) -> SlotType | None:
-        return self.slot.kind if self.slot else None
+    opened: Opened
 
     def kek(self) -> bytes:
-        return derive(self.stretched, salt=self.pepper, info=b"parley/kek/v1")
+        return _kek(self.stretched, self.pepper)
+
+    def plan(self) -> Plan:
+        return Plan.from_opened(self.opened, self.kek())
+
+
+def _kek(stretched: bytes, pepper: bytes) -> bytes:
+    return derive(stretched, salt=pepper, info=b"parley/kek/v1")
+
+
+def _norm(passphrase: str) -> str:
+    return unicodedata.normalize("NFC", passphrase)
 
 
 class Vault:
@@ -78,35 +91,49 @@ class Vault:
         return self.keyfile_path.exists()
 
     def wipe_limit(self) -> int | None:
-        """Failed unlocks that trigger a wipe, or ``None`` when off."""
-        limit, _ = self._guard()
-        return limit or None
+        """Failed unlocks in a row that trigger a wipe, or ``None`` when off."""
+        pepper = self._pepper_or_none()
+        if pepper is None:
+            return None
+        return Guard(self.guard_path, pepper).read().limit or None
 
     # -- create and unlock ----------------------------------------------------------
 
     def create(self, passphrase: str) -> Store:
         """Create a new vault protected by ``passphrase`` and return it unlocked.
 
+        Database files left without a key file (an interrupted wipe) cannot be
+        decrypted by anyone; they are shredded first.
+
         Raises:
-            VaultExists: if a key file or database is already there (never overwritten).
+            VaultExists: if a key file is already there (never overwritten).
+            ValidationFailed: if the passphrase is too short.
         """
-        if self.exists() or self.db_path.exists():
-            raise VaultExists()
         _check_passphrase(passphrase)
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        keyfile = KeyFile.new(self._kdf or calibrate())
-        stretched = stretch(passphrase, salt=keyfile.salt, params=keyfile.params)
-        return self._fresh(keyfile, stretched)
+        with self._locked():
+            if self.exists():
+                raise VaultExists()
+            self._sweep(leftover_db=True)
+            keyfile = KeyFile.new(self._kdf or calibrate())
+            stretched = stretch(
+                _norm(passphrase), salt=keyfile.salt, params=keyfile.params
+            )
+            return self._fresh(keyfile, stretched)
 
     def _fresh(self, keyfile: KeyFile, stretched: bytes) -> Store:
         pepper = self.pepper.create()
-        dek = os.urandom(32)
-        kek = derive(stretched, salt=pepper, info=b"parley/kek/v1")
-        keyfile.seal_slot(
-            keyfile.free_slot(avoid=set()), kek=kek, kind=SlotType.REAL, key=dek
+        data_key = os.urandom(32)
+        plan = Plan(
+            real_index=secrets.randbelow(4),
+            real_kek=_kek(stretched, pepper),
+            data_key=data_key,
         )
-        keyfile.save(self.keyfile_path)
-        store = self._open_db(dek)
+        keyfile.rebuild(plan).save(self.keyfile_path)
+        Guard(self.guard_path, pepper).write(0, 0)
+        fd = os.open(self.db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        store = self._open_db(data_key, fresh=True)
         store.set_identity(device=str(uuid.uuid4()), team="")
         return store
 
@@ -115,214 +142,220 @@ class Vault:
 
         Raises:
             NoVault: if there is no vault.
-            WrongPassphrase: if the passphrase opens no slot (nothing on disk changes
-                unless a wipe limit is set, which counts the failure).
+            WrongPassphrase: if the passphrase opens no slot. Nothing on disk changes
+                unless a wipe limit is set, which counts the failure first.
             KeyMaterialLost: if the device pepper is gone.
-            VaultCorrupt: if the key file or database is damaged.
+            VaultCorrupt: if the key file or database is damaged (left untouched).
+            DiskFull: if a wipe limit is set and the failure count cannot be saved.
         """
-        opened = self._open_keys(passphrase)
-        if opened.kind is None:
-            self._count_failure()
-        if opened.kind is SlotType.DURESS:
-            return self._duress(opened)
-        self._reset_failures()
-        assert opened.slot is not None
-        return self._open_db(opened.slot.key)
+        with self._locked():
+            attempt = self._attempt(passphrase)
+            if attempt.opened.kind is SlotType.DURESS:
+                return self._duress(attempt)
+            return self._open_db(attempt.opened.key)
 
-    def _open_keys(self, passphrase: str) -> _Opened:
+    def _load(self) -> tuple[KeyFile, bytes]:
         if not self.exists():
             raise NoVault()
-        try:
-            keyfile = KeyFile.load(self.keyfile_path)
-        except OSError as exc:
-            raise VaultCorrupt("keyfile") from exc
-        pepper = self.pepper.load()
+        keyfile = KeyFile.load(self.keyfile_path)
+        pepper = self._pepper_or_none()
         if pepper is None:
             raise KeyMaterialLost()
-        stretched = stretch(passphrase, salt=keyfile.salt, params=keyfile.params)
-        kek = derive(stretched, salt=pepper, info=b"parley/kek/v1")
-        return _Opened(keyfile, stretched, pepper, keyfile.open_any(kek))
+        return keyfile, pepper
 
-    def _open_db(self, dek: bytes) -> Store:
-        keyring = Keyring(dek)
+    def _pepper_or_none(self) -> bytes | None:
+        try:
+            return self.pepper.load()
+        except OSError as exc:
+            raise KeyMaterialLost() from exc
+
+    def _attempt(self, passphrase: str) -> _Attempt:
+        """One counted passphrase check; the caller holds the vault lock."""
+        keyfile, pepper = self._load()
+        guard = Guard(self.guard_path, pepper)
+        state = guard.read()
+        if state.valid and state.limit:
+            guard.write(state.limit, state.count + 1)  # counted before the work
+        stretched = stretch(_norm(passphrase), salt=keyfile.salt, params=keyfile.params)
+        opened = keyfile.open_any(_kek(stretched, pepper))
+        if opened is None:
+            spent = not state.valid or (state.limit and state.count + 1 >= state.limit)
+            if spent:
+                self._wipe_locked()
+                raise WrongPassphrase(remaining=0)
+            left = state.limit - state.count - 1 if state.limit else None
+            raise WrongPassphrase(remaining=left)
+        stale = not state.valid or state.count or state.limit != opened.limit
+        if opened.kind is SlotType.REAL and (stale or state.limit):
+            guard.write(opened.limit, 0)
+        return _Attempt(keyfile, stretched, pepper, opened)
+
+    def _attempt_real(self, passphrase: str) -> _Attempt:
+        attempt = self._attempt(passphrase)
+        if attempt.opened.kind is not SlotType.REAL:
+            raise WrongPassphrase()  # the duress words are not accepted in settings
+        return attempt
+
+    def _open_db(self, data_key: bytes, *, fresh: bool = False) -> Store:
+        # Only _fresh() may start a database: at unlock, a missing or empty file
+        # means it was deleted or damaged, and it is never silently recreated.
+        if not fresh and (
+            not self.db_path.exists() or self.db_path.stat().st_size == 0
+        ):
+            raise VaultCorrupt("database")
+        keyring = Keyring(data_key)
         db = Database(self.db_path)
         try:
+            if not fresh and not schema_present(db):
+                raise VaultCorrupt("database")
             migrate(db, keyring)
-            return Store(db=db, keyring=keyring)
+            store = Store(db=db, keyring=keyring)
         except BaseException:
             db.close()
             raise
+        _open_stores.setdefault(str(self.root.resolve()), weakref.WeakSet()).add(store)
+        return store
 
-    # -- passphrases ----------------------------------------------------------------
+    # -- passphrases and settings -----------------------------------------------------
 
     def change_passphrase(self, *, old: str, new: str) -> None:
         """Re-wrap the data key under ``new``. Records are not touched.
 
         Raises:
-            WrongPassphrase: if ``old`` is not the vault's passphrase.
+            WrongPassphrase: if ``old`` is not the vault's passphrase (counted).
             ValidationFailed: if ``new`` is too short or equals the duress passphrase.
         """
         _check_passphrase(new)
-        opened = self._open_real(old)
-        real = opened.slot
-        assert real is not None
-        if real.link is not None and self._opens(opened, new) == real.link:
-            raise ValidationFailed({"passphrase": "same_as_duress"})
-        opened.keyfile.seal_slot(
-            real.index,
-            kek=self._kek(opened, new),
-            kind=SlotType.REAL,
-            key=real.key,
-            link=real.link,
-        )
-        opened.keyfile.save(self.keyfile_path)
+        with self._locked():
+            attempt = self._attempt_real(old)
+            keyfile = attempt.keyfile
+            stretched = stretch(_norm(new), salt=keyfile.salt, params=keyfile.params)
+            new_kek = _kek(stretched, attempt.pepper)
+            plan = attempt.plan()
+            if plan.duress is not None and plan.duress[1] == new_kek:
+                raise ValidationFailed({"passphrase": "same_as_duress"})
+            self._save(keyfile, plan, real_kek=new_kek)
 
     def set_duress(self, *, passphrase: str, duress: str) -> None:
         """Add or replace the duress passphrase, confirming the real one first.
 
         Raises:
-            WrongPassphrase: if ``passphrase`` is not the vault's passphrase.
+            WrongPassphrase: if ``passphrase`` is not the vault's passphrase (counted).
             ValidationFailed: if ``duress`` is too short or equals the real one.
         """
         _check_passphrase(duress, field="duress")
-        if duress == passphrase:
+        if _norm(duress) == _norm(passphrase):
             raise ValidationFailed({"duress": "same_as_passphrase"})
-        opened = self._open_real(passphrase)
-        real = opened.slot
-        assert real is not None
-        keyfile = opened.keyfile
-        index = (
-            real.link
-            if real.link is not None
-            else keyfile.free_slot(avoid={real.index})
-        )
-        keyfile.seal_slot(
-            index,
-            kek=self._kek(opened, duress),
-            kind=SlotType.DURESS,
-            key=os.urandom(32),
-        )
-        keyfile.seal_slot(
-            real.index, kek=opened.kek(), kind=SlotType.REAL, key=real.key, link=index
-        )
-        keyfile.save(self.keyfile_path)
+        with self._locked():
+            attempt = self._attempt_real(passphrase)
+            keyfile, plan = attempt.keyfile, attempt.plan()
+            stretched = stretch(_norm(duress), salt=keyfile.salt, params=keyfile.params)
+            index = plan.duress[0] if plan.duress else plan.free_index()
+            self._save(keyfile, plan, duress=(index, _kek(stretched, attempt.pepper)))
 
     def clear_duress(self, *, passphrase: str) -> None:
-        """Remove the duress passphrase (its slot becomes random bytes)."""
-        opened = self._open_real(passphrase)
-        real = opened.slot
-        assert real is not None
-        if real.link is None:
-            return
-        keyfile = opened.keyfile
-        keyfile.slots[real.link] = None
-        keyfile.seal_slot(
-            real.index, kek=opened.kek(), kind=SlotType.REAL, key=real.key
-        )
-        keyfile.save(self.keyfile_path)
+        """Remove the duress passphrase (every slot is re-sealed or randomised)."""
+        with self._locked():
+            attempt = self._attempt_real(passphrase)
+            self._save(attempt.keyfile, attempt.plan(), duress=None)
 
     def has_duress(self, *, passphrase: str) -> bool:
         """Tell whether a duress passphrase is set (needs the real passphrase)."""
-        opened = self._open_real(passphrase)
-        return opened.slot is not None and opened.slot.link is not None
+        with self._locked():
+            return self._attempt_real(passphrase).opened.link is not None
 
-    def _open_real(self, passphrase: str) -> _Opened:
-        opened = self._open_keys(passphrase)
-        if opened.kind is not SlotType.REAL:
-            raise WrongPassphrase()
-        return opened
+    def set_wipe_limit(self, limit: int | None, *, passphrase: str) -> None:
+        """Wipe after ``limit`` failed unlocks in a row (``None`` turns it off).
 
-    def _kek(self, opened: _Opened, passphrase: str) -> bytes:
-        keyfile = opened.keyfile
-        stretched = stretch(passphrase, salt=keyfile.salt, params=keyfile.params)
-        return derive(stretched, salt=opened.pepper, info=b"parley/kek/v1")
+        Raises:
+            ValidationFailed: if the limit is outside 3..99.
+            WrongPassphrase: if ``passphrase`` is not the vault's passphrase (counted).
+        """
+        if limit is not None and not 3 <= limit <= MAX_WIPE_LIMIT:
+            raise ValidationFailed({"wipe_limit": "out_of_range"})
+        with self._locked():
+            attempt = self._attempt_real(passphrase)
+            self._save(attempt.keyfile, attempt.plan(), wipe_limit=limit or 0)
+            Guard(self.guard_path, attempt.pepper).write(limit or 0, 0)
 
-    def _opens(self, opened: _Opened, passphrase: str) -> int | None:
-        found = opened.keyfile.open_any(self._kek(opened, passphrase))
-        return found.index if found else None
+    _KEEP = object()
+
+    def _save(
+        self,
+        keyfile: KeyFile,
+        plan: Plan,
+        *,
+        real_kek: bytes | None = None,
+        duress: object = _KEEP,
+        wipe_limit: int | None = None,
+    ) -> None:
+        new = Plan(
+            real_index=plan.real_index,
+            real_kek=real_kek or plan.real_kek,
+            data_key=plan.data_key,
+            duress=plan.duress if duress is Vault._KEEP else duress,  # type: ignore[arg-type]
+            wipe_limit=plan.wipe_limit if wipe_limit is None else wipe_limit,
+        )
+        keyfile.rebuild(new).save(self.keyfile_path)
 
     # -- wipes ----------------------------------------------------------------------
 
     def wipe(self) -> None:
         """Crypto-erase the vault: pepper and key file first, then the database."""
+        with self._locked():
+            self._wipe_locked()
+
+    def close_all(self) -> None:
+        """Lock every store of this vault open in this process (every session)."""
+        for store in list(_open_stores.get(str(self.root.resolve()), ())):
+            with contextlib.suppress(StoreError):
+                store.close()
+
+    def _wipe_locked(self) -> None:
         self.pepper.destroy()
         shred(self.keyfile_path)
+        self.close_all()
         for suffix in _DB_SUFFIXES:
             shred(Path(str(self.db_path) + suffix))
-        with contextlib.suppress(FileNotFoundError):
-            self.guard_path.unlink()
+        shred(self.guard_path)
 
-    def _duress(self, opened: _Opened) -> Store:
+    def _duress(self, attempt: _Attempt) -> Store:
         # 1. crypto-erase: the pepper and the key file go first.
         self.pepper.destroy()
         shred(self.keyfile_path)
-        # 2. move the database files aside at once, shred them in the background so
-        #    this unlock takes about as long as a normal one.
-        doomed: list[Path] = []
-        for suffix in _DB_SUFFIXES:
-            path = Path(str(self.db_path) + suffix)
-            if path.exists():
-                target = self.root / f".{uuid.uuid4().hex}"
-                os.replace(path, target)
-                doomed.append(target)
-        threading.Thread(target=_shred_all, args=(doomed,), daemon=True).start()
-        # 3. a fresh, working vault whose passphrase is the duress passphrase. Same salt
-        #    and costs, so the old passphrase now fails like any wrong one.
-        self._reset_failures()
-        return self._fresh(
-            opened.keyfile.with_salt(opened.keyfile.salt), opened.stretched
+        self.close_all()
+        # 2. every database name goes at once; the contents are overwritten in the
+        #    background so this unlock takes about as long as a normal one.
+        unlink_and_shred([Path(str(self.db_path) + s) for s in _DB_SUFFIXES])
+        # 3. a fresh, working vault whose passphrase is the duress passphrase. Same
+        #    salt and costs (no second Argon2id run), so the old passphrase now fails
+        #    like any wrong one, at the same cost.
+        fresh = KeyFile(
+            salt=attempt.keyfile.salt, params=attempt.keyfile.params, slots=[]
         )
+        return self._fresh(fresh, attempt.stretched)
 
-    # -- failed-unlock guard ---------------------------------------------------------------
+    # -- housekeeping ------------------------------------------------------------------
 
-    def set_wipe_limit(self, limit: int | None) -> None:
-        """Wipe the vault after ``limit`` failed unlocks in a row (``None`` turns it off)."""
-        if limit is not None and not 3 <= limit <= 99:
-            raise ValidationFailed({"wipe_limit": "out_of_range"})
-        self._write_guard(limit or 0, 0)
-
-    def _guard(self) -> tuple[int, int]:
-        try:
-            limit, count = msgpack.unpackb(self.guard_path.read_bytes())
-            return int(limit), int(count)
-        except FileNotFoundError:
-            return 0, 0
-        except (ValueError, TypeError, msgpack.UnpackException):
-            return 0, 0
-
-    def _write_guard(self, limit: int, count: int) -> None:
-        if limit == 0 and not self.guard_path.exists():
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        if not self.root.is_dir():
+            yield
             return
-        try:
-            atomic_write(self.guard_path, msgpack.packb([limit, count]))
-        except OSError as exc:
-            raise StoreError("guard") from exc
+        with dir_lock(self.root):
+            self._sweep(leftover_db=False)
+            yield
 
-    def _count_failure(self) -> None:
-        limit, count = self._guard()
-        if not limit:
-            raise WrongPassphrase()
-        count += 1
-        if count >= limit:
-            self.wipe()
-            raise WrongPassphrase(remaining=0)
-        self._write_guard(limit, count)
-        raise WrongPassphrase(remaining=limit - count)
-
-    def _reset_failures(self) -> None:
-        limit, count = self._guard()
-        if count:
-            self._write_guard(limit, 0)
-
-
-def _shred_all(paths: list[Path]) -> None:
-    for path in paths:
-        shred(path)
-
-
-MIN_PASSPHRASE = 8
+    def _sweep(self, *, leftover_db: bool) -> None:
+        """Shred temporary files left by a crash, and orphaned database files."""
+        for path in self.root.glob(".*"):
+            if path.is_file():
+                shred(path)
+        if leftover_db and not self.exists():
+            for suffix in _DB_SUFFIXES:
+                shred(Path(str(self.db_path) + suffix))
 
 
 def _check_passphrase(passphrase: str, *, field: str = "passphrase") -> None:
-    if len(passphrase) < MIN_PASSPHRASE:
+    if len(_norm(passphrase)) < MIN_PASSPHRASE:
         raise ValidationFailed({field: "too_short"})

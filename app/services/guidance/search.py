@@ -1,0 +1,217 @@
+"""Offline search over the cards: folded words, prefix on the last word, ranked.
+
+The index is built once when a pack loads. A query's words are folded like the
+text (no accents, no case), so a missing or wrong accent still matches. The last
+word may be unfinished and matches as a prefix, as does any word with no exact
+match. A word with no match at all is retried with one letter added, dropped or
+changed. Title matches outrank summary and tag matches, which outrank body
+matches; cards matching every word come first.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from app.services.guidance.model import Card, CardKind
+from app.services.guidance.text import fold, plain_text, spans, words
+
+__all__ = ["Hit", "SearchIndex"]
+
+TITLE, TAGS, SUMMARY, BODY = 8.0, 4.0, 4.0, 1.0
+PREFIX_FACTOR, FUZZY_FACTOR = 0.8, 0.5
+TITLE_PHRASE_BONUS, SUMMARY_PHRASE_BONUS = 10.0, 3.0
+FUZZY_MIN_LEN = 4
+SNIPPET_CHARS = 160
+# Words too common to narrow a search; dropped unless the query has nothing else.
+_STOP_WORDS = (
+    "a an and are as at be by do for how i in is it of on or the to what when who "
+    "with you your"
+)
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result.
+
+    ``snippet`` is plain text from the card (body, or the summary when only the title
+    or tags matched); ``marks`` are ``(start, end)`` offsets of matched words in it,
+    and ``title_marks`` the same for ``title``.
+    """
+
+    card_id: str
+    title: str
+    kind: CardKind
+    score: float
+    snippet: str
+    marks: tuple[tuple[int, int], ...]
+    title_marks: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    card: Card
+    plain: str
+    title_fold: str
+    summary_fold: str
+    places: dict[str, list[tuple[int, int]]]  # body word -> its offsets in plain
+
+
+class SearchIndex:
+    """An in-memory index over a pack's cards. Build once, query many times."""
+
+    def __init__(self, cards: Sequence[Card]) -> None:
+        """Index ``cards`` (their order breaks score ties)."""
+        self._docs: list[_Doc] = []
+        self._postings: dict[str, dict[int, float]] = defaultdict(dict)
+        for index, card in enumerate(cards):
+            self._docs.append(self._add(index, card))
+        self._vocab = sorted(self._postings)
+        self._deletes: dict[str, set[str]] = defaultdict(set)
+        for word in self._vocab:
+            if len(word) >= FUZZY_MIN_LEN:
+                for variant in _deletions(word):
+                    self._deletes[variant].add(word)
+
+    def _add(self, index: int, card: Card) -> _Doc:
+        best: dict[str, float] = {}
+        fields = ((card.title, TITLE), (" ".join(card.tags), TAGS))
+        for text, weight in (*fields, (card.summary, SUMMARY)):
+            for word in words(text):
+                best[word] = max(best.get(word, 0.0), weight)
+        plain = plain_text(card.body)
+        places: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for word, start, end in spans(plain):
+            places[word].append((start, end))
+        for word in places:
+            best[word] = max(best.get(word, 0.0), BODY)
+        for word, weight in best.items():
+            # A word used often in the body counts a little more, up to a cap.
+            often = 0.1 * min(len(places.get(word, ())), 10)
+            self._postings[word][index] = weight + often
+        return _Doc(card, plain, fold(card.title), fold(card.summary), dict(places))
+
+    def search(self, query: str, *, limit: int = 20) -> list[Hit]:
+        """Return the cards matching ``query``, best first.
+
+        Args:
+            query: what the reader typed. When it does not end with a space, its last
+                word matches as a prefix (``"check"`` finds ``"checkpoint"``).
+            limit: the most hits to return.
+        """
+        terms = _query_terms(query)
+        if not terms:
+            return []
+        prefix_last = not query[-1:].isspace()
+        scores: dict[int, float] = defaultdict(float)
+        counts: dict[int, int] = defaultdict(int)
+        found: dict[int, set[str]] = defaultdict(set)
+        for position, term in enumerate(terms):
+            prefix = prefix_last and position == len(terms) - 1
+            best: dict[int, float] = {}
+            for word, factor in self._expand(term, prefix=prefix).items():
+                for doc, weight in self._postings[word].items():
+                    best[doc] = max(best.get(doc, 0.0), weight * factor)
+                    found[doc].add(word)
+            for doc, score in best.items():
+                scores[doc] += score
+                counts[doc] += 1
+        phrase = " ".join(terms)
+        for doc in scores:
+            scores[doc] += self._phrase_bonus(self._docs[doc], phrase)
+        ranked = sorted(scores, key=lambda d: (-counts[d], -scores[d], d))
+        return [self._hit(d, scores[d], found[d]) for d in ranked[:limit]]
+
+    def _expand(self, term: str, *, prefix: bool) -> dict[str, float]:
+        matches: dict[str, float] = {}
+        if term in self._postings:
+            matches[term] = 1.0
+        # A finished word with no exact match may still start a longer one
+        # ("child" finds "children"), which stands in for stemming.
+        if prefix or not matches:
+            start = bisect.bisect_left(self._vocab, term)
+            for word in self._vocab[start:]:
+                if not word.startswith(term):
+                    break
+                matches.setdefault(word, PREFIX_FACTOR)
+        if not matches and len(term) >= FUZZY_MIN_LEN:
+            for word in self._near(term):
+                matches[word] = FUZZY_FACTOR
+        return matches
+
+    def _near(self, term: str) -> set[str]:
+        # Symmetric deletes: one letter added, dropped, changed or two swapped.
+        near = set(self._deletes.get(term, ()))
+        for variant in _deletions(term):
+            if variant in self._postings:
+                near.add(variant)
+            near |= self._deletes.get(variant, set())
+        return near
+
+    @staticmethod
+    def _phrase_bonus(doc: _Doc, phrase: str) -> float:
+        if phrase in doc.title_fold:
+            return TITLE_PHRASE_BONUS
+        if phrase in doc.summary_fold:
+            return SUMMARY_PHRASE_BONUS
+        return 0.0
+
+    def _hit(self, index: int, score: float, found: set[str]) -> Hit:
+        doc = self._docs[index]
+        places = sorted(p for word in found for p in doc.places.get(word, ()))
+        if places:
+            snippet, marks = _window(doc.plain, places)
+        else:
+            snippet, marks = doc.card.summary, _marks(doc.card.summary, found)
+        return Hit(
+            card_id=doc.card.id,
+            title=doc.card.title,
+            kind=doc.card.kind,
+            score=round(score, 3),
+            snippet=snippet,
+            marks=marks,
+            title_marks=_marks(doc.card.title, found),
+        )
+
+
+def _query_terms(query: str) -> list[str]:
+    terms = words(query)
+    if not terms:
+        return []
+    keep_last = not query[-1:].isspace()
+    kept = [
+        t
+        for i, t in enumerate(terms)
+        if t not in _STOP or (keep_last and i == len(terms) - 1)
+    ]
+    return kept or terms
+
+
+def _deletions(word: str) -> Iterable[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _marks(text: str, found: set[str]) -> tuple[tuple[int, int], ...]:
+    return tuple((start, end) for word, start, end in spans(text) if word in found)
+
+
+def _window(
+    plain: str, places: list[tuple[int, int]]
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    # Start where the most matched words fall within one snippet's length.
+    best_start, best_count = places[0][0], 0
+    for start, _ in places:
+        count = sum(1 for s, e in places if start <= s and e <= start + SNIPPET_CHARS)
+        if count > best_count:
+            best_start, best_count = start, count
+    begin = plain.rfind(" ", 0, max(0, best_start - 40)) + 1
+    stop = plain.find(" ", min(len(plain), begin + SNIPPET_CHARS))
+    stop = len(plain) if stop == -1 else stop
+    head = "…" if begin > 0 else ""
+    tail = "…" if stop < len(plain) else ""
+    shift = len(head) - begin
+    marks = tuple((s + shift, e + shift) for s, e in places if begin <= s and e <= stop)
+    return head + plain[begin:stop] + tail, marks

@@ -1,0 +1,30 @@
+"""Fixtures shared by every suite: a fast vault in a temporary directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.store import FilePepper, KdfParams, Store, Vault
+
+# Cheap Argon2id for tests only; the app calibrates real costs at vault creation.
+FAST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
+PASSPHRASE = "correct horse battery"
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Vault:
+    return Vault(
+        tmp_path / "vault",
+        pepper=FilePepper(tmp_path / "secure" / "p.bin"),
+        kdf=FAST_KDF,
+    )
+
+
+@pytest.fixture
+def store(vault: Vault) -> Iterator[Store]:
+    opened = vault.create(PASSPHRASE)
+    yield opened
+    opened.close()

@@ -1,0 +1,26 @@
+"""The guidance benchmark runs and ends with the JSON line the issue asks for."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench import guidance
+
+
+def test_bench_prints_search_figures_as_its_last_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    guidance.main(["--runs", "2"])
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    figures = json.loads(last)
+    assert figures["cards"] == 30
+    for key in ("search_ms_p95", "baseline_ms_p95", "ratio_p95", "search_ms_p95_x10"):
+        assert figures[key] > 0
+
+
+def test_naive_baseline_finds_the_same_obvious_card(library) -> None:
+    naive = guidance.NaiveScan(library.cards())
+    assert naive.search("checkpoint")[0] == "basics-checkpoints"
+    assert naive.search("zzzz") == []
