@@ -72,12 +72,15 @@ class SecurityService:
         """Failed unlocks in a row that wipe the vault, or ``None`` when off."""
         return self._vault.wipe_limit()
 
-    def set_wipe_limit(self, limit: int | None) -> None:
+    def set_wipe_limit(self, limit: int | None, *, passphrase: str) -> None:
         """Turn the wipe limit off (``None``) or set it to one of :data:`WIPE_CHOICES`.
+
+        The limit lives in the key file, so the passphrase confirms the change.
 
         Raises:
             ValidationFailed: for any other value.
+            WrongPassphrase: if ``passphrase`` is not the vault's (a counted attempt).
         """
         if limit is not None and limit not in WIPE_CHOICES:
             raise ValidationFailed({"wipe_limit": "bad_choice"})
-        self._vault.set_wipe_limit(limit)
+        self._vault.set_wipe_limit(limit, passphrase=passphrase)

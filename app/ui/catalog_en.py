@@ -242,6 +242,7 @@ TEXT: dict[str, str] = {
     "settings.wipe_off": "Off",
     "settings.wipe_value": "{count} tries",
     "settings.wipe_saved": "Erase limit changed.",
+    "settings.wipe_apply": "Save erase limit",
     # -- form errors (next to the field) --------------------------------------------------
     "field.required": "Required.",
     "field.too_long": "Too long.",

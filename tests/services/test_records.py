@@ -184,13 +184,15 @@ def test_security_changes_passphrase_and_wipe_limit(
     services.security.change_passphrase(
         old="correct horse battery", new="new pass 123", confirm="new pass 123"
     )
-    services.security.set_wipe_limit(5)
+    with pytest.raises(WrongPassphrase):
+        services.security.set_wipe_limit(5, passphrase="correct horse battery")
+    services.security.set_wipe_limit(5, passphrase="new pass 123")
     assert services.security.wipe_limit() == 5
     with pytest.raises(WrongPassphrase) as caught:
         gate.unlock("correct horse battery")
     assert caught.value.remaining == 4
     with pytest.raises(ValidationFailed):
-        services.security.set_wipe_limit(4)
+        services.security.set_wipe_limit(4, passphrase="new pass 123")
 
 
 def test_duress_is_set_and_cleared(services: Services) -> None:

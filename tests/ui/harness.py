@@ -131,6 +131,15 @@ class Tab:
         self.session.apply_patch(target._i, {"value": text})
         await self.session.dispatch_event(target._i, "change", text)
 
+    async def type_nth(self, label: str, index: int, text: str) -> None:
+        """Type into the ``index``-th field labelled ``label`` (labels may repeat)."""
+        found = [
+            c for c in self.top() if isinstance(c, ft.TextField) and c.label == label
+        ]
+        target = found[index]
+        self.session.apply_patch(target._i, {"value": text})
+        await self.session.dispatch_event(target._i, "change", text)
+
     async def tap(self, control: BaseControl) -> None:
         """Tap a button, chip, tile or labelled icon action."""
         if isinstance(control, ft.Chip):

@@ -106,7 +106,7 @@ async def test_wrong_passphrase_with_wipe_limit_says_tries_left(
     unlocked: Unlocked, open_tab: Callable[..., Tab]
 ) -> None:
     tab = await unlocked()
-    _services(tab).security.set_wipe_limit(5)
+    _services(tab).security.set_wipe_limit(5, passphrase=PASSPHRASE)
     await tab.press("Lock now")
     await tab.type("Passphrase", "not it at all")
     await tab.press("Unlock")

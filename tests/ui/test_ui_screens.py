@@ -67,21 +67,31 @@ async def test_wipe_limit_chip_sets_the_vault_limit(unlocked: Unlocked) -> None:
     tab = await unlocked()
     await tab.nav("Settings")
     await tab.pick("10 tries")
+    await tab.press("Save erase limit")
+    assert _field(tab, "Current passphrase", 0).error == "Wrong passphrase."
+    assert _shell(tab).services.security.wipe_limit() is None
+    await tab.type_nth("Current passphrase", 0, "correct horse battery")
+    await tab.press("Save erase limit")
     assert _shell(tab).services.security.wipe_limit() == 10
     await tab.pick("Off")
+    await tab.type_nth("Current passphrase", 0, "correct horse battery")
+    await tab.press("Save erase limit")
     assert _shell(tab).services.security.wipe_limit() is None
+
+
+def _field(tab: Tab, label: str, index: int):  # type: ignore[no-untyped-def]
+    return [c for c in tab.top() if getattr(c, "label", None) == label][index]
 
 
 async def test_change_passphrase_from_settings(unlocked: Unlocked) -> None:
     tab = await unlocked()
     await tab.nav("Settings")
-    await tab.type("Current passphrase", "wrong one here")
+    await tab.type_nth("Current passphrase", 1, "wrong one here")
     await tab.type("New passphrase", "a brand new phrase")
     await tab.type("Type the new one again", "a brand new phrase")
     await tab.press("Change passphrase")
-    fields = [c for c in tab.top() if getattr(c, "label", None) == "Current passphrase"]
-    assert fields[0].error == "Wrong passphrase."
-    await tab.type("Current passphrase", "correct horse battery")
+    assert _field(tab, "Current passphrase", 1).error == "Wrong passphrase."
+    await tab.type_nth("Current passphrase", 1, "correct horse battery")
     await tab.press("Change passphrase")
     await tab.press("Lock now")
     await tab.type("Passphrase", "a brand new phrase")

@@ -46,6 +46,7 @@ class SettingsScreen(Screen):
             selected=[str(limit) if limit else "off"],
             on_change=shell.guard(self._wipe_changed),
         )
+        self.wipe_current = field(t("settings.current"), password=True)
         self.current = field(t("settings.current"), password=True)
         self.new = field(t("settings.new"), password=True)
         self.confirm = field(t("settings.confirm"), password=True)
@@ -69,13 +70,19 @@ class SettingsScreen(Screen):
         self.shell.toast(t("settings.idle_saved"))
 
     def _wipe_changed(self) -> None:
-        if not self.wipe.value:
+        if not self.wipe.value:  # tapping the chosen chip again keeps it
             limit = self.services.security.wipe_limit()
             self.wipe.toggle(str(limit) if limit else "off")
-            return
-        value = self.wipe.value
-        self.services.security.set_wipe_limit(None if value == "off" else int(value))
-        self.shell.toast(t("settings.wipe_saved"))
+
+    async def save_wipe(self, _: Any) -> None:
+        """Apply the chosen erase limit (the passphrase confirms it; KDF off-loop)."""
+        value, real = self.wipe.value or "off", self.wipe_current.value or ""
+        limit = None if value == "off" else int(value)
+        await self._run(
+            lambda: self.services.security.set_wipe_limit(limit, passphrase=real),
+            "settings.wipe_saved",
+            {"passphrase": self.wipe_current, "wipe_limit": self.wipe_current},
+        )
 
     # -- passphrases ---------------------------------------------------------------
 
@@ -161,9 +168,21 @@ class SettingsScreen(Screen):
         return [
             section_title(t("settings.idle")),
             self.idle.control,
-            section_title(t("settings.wipe")),
-            note(t("settings.wipe_intro")),
-            self.wipe.control,
+            fold(
+                t("settings.wipe"),
+                [
+                    note(t("settings.wipe_intro")),
+                    self.wipe.control,
+                    self.wipe_current,
+                    ft.Row(
+                        [
+                            primary(
+                                t("settings.wipe_apply"), self.shell.on(self.save_wipe)
+                            )
+                        ]
+                    ),
+                ],
+            ),
             fold(
                 t("settings.change_pass"),
                 [
