@@ -44,6 +44,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs it
     pytest.skip("Debian chromium is not installed", allow_module_level=True)
 
+from helpers import watch_socket  # noqa: E402
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 
@@ -135,6 +136,7 @@ class Tabs:
 
         ctx.route(lambda url: not url.startswith(local), block)
         page = ctx.new_page()
+        watch_socket(page)
         page.on("console", self._console)
         page.goto(self.server.url)
         page.wait_for_selector("#loading", state="detached", timeout=30_000)

@@ -5,10 +5,38 @@ from __future__ import annotations
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, WebSocket, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "screenshots"
+# What each page sent over its websocket: lets fill() confirm the server got a value.
+SENT: dict[int, list[bytes]] = {}
+
+
+def watch_socket(page: Page) -> None:
+    """Record the frames a page sends to the app server."""
+    frames = SENT.setdefault(id(page), [])
+
+    def on_socket(ws: WebSocket) -> None:
+        ws.on("framesent", lambda data: frames.append(_as_bytes(data)))
+
+    page.on("websocket", on_socket)
+
+
+def _as_bytes(data: object) -> bytes:
+    return data if isinstance(data, bytes) else str(data).encode()
+
+
+def _server_got(page: Page, text: str, since: int) -> bool:
+    needle = text.encode()
+    frames = SENT.get(id(page))
+    if frames is None:
+        return True  # not watched: trust the DOM check
+    for _ in range(20):
+        if any(needle in frame for frame in frames[since:]):
+            return True
+        page.wait_for_timeout(100)
+    return False
 
 
 def settle(page: Page) -> None:
@@ -35,15 +63,19 @@ def fill(page: Page, label: str, text: str) -> None:
     # No click: a coordinate click can land on whatever the canvas still shows at
     # that spot mid-scroll. Playwright's fill focuses the input directly. A server
     # update still in flight can rebuild the input under it: check, and retry.
-    for _ in range(3):
+    for _ in range(4):
         settle(page)
+        since = len(SENT.get(id(page), []))
         box.fill(text)
         try:
             expect(box).to_have_value(text, timeout=1500)
-            settle(page)  # let the change event reach the server before the next step
-            return
         except AssertionError:
             continue
+        # The DOM input can take the text while Flutter, rebuilding it, never sees
+        # it: only a change event on the socket proves the app got the value.
+        if _server_got(page, text, since):
+            return
+        box.fill("")
     expect(box).to_have_value(text)
 
 
