@@ -1,0 +1,104 @@
+"""Composition root of the field app: settings, vault, services, UI; ``parley``."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from functools import partial
+
+from app.services import VaultGate, open_services
+from app.settings import Settings
+from app.store import FilePepper, KdfParams, Vault
+
+__all__ = ["build_gate", "main", "run", "web_ready"]
+
+# Cheap Argon2id costs for tests only (PARLEY_TEST_FAST_KDF=1). The default always
+# calibrates at vault creation.
+TEST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
+INSTALL_HINT = "The local web build needs flet-web: pip install 'parley[web]'"
+
+
+def build_gate(settings: Settings) -> VaultGate:
+    """The vault and the factory of per-session services."""
+    vault = Vault(
+        settings.vault_dir,
+        pepper=FilePepper(settings.pepper_path),
+        kdf=TEST_KDF if settings.fast_kdf else None,
+    )
+    factory = partial(open_services, default_idle_s=settings.idle_timeout_s)
+    return VaultGate(vault, factory)
+
+
+def web_ready() -> bool:
+    """True when a flet-web matching flet is installed (else Flet would pip-install)."""
+    if importlib.util.find_spec("flet_web") is None:
+        return False
+    import flet.version
+    import flet_web.version
+
+    return bool(flet_web.version.version == flet.version.flet_version)
+
+
+def _on_phone() -> bool:
+    # A `flet build` app runs embedded: no web server, the client is the app itself.
+    from flet.utils import is_embedded
+
+    return bool(is_embedded())  # type: ignore[no-untyped-call]
+
+
+def _serve_env(settings: Settings) -> None:
+    # Flet reads these; set them so nothing else (an inherited FLET_SERVER_IP of
+    # 0.0.0.0, a CDN renderer) can widen what we serve.
+    os.environ["FLET_FORCE_WEB_SERVER"] = "true"
+    os.environ["FLET_WEB_NO_CDN"] = "true"
+    os.environ["FLET_SERVER_IP"] = settings.host
+    os.environ["FLET_SERVER_PORT"] = str(settings.port)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve the field app on 127.0.0.1 (``--port N`` to change the port)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    overrides: dict[str, int] = {}
+    if "--port" in args:
+        overrides["port"] = int(args[args.index("--port") + 1])
+    settings = Settings.from_env(None, **overrides)
+    if _on_phone():
+        import flet as ft
+
+        from app.ui import make_main
+
+        ft.run(make_main(build_gate(settings), settings))
+        return 0
+    if not web_ready():
+        print(INSTALL_HINT, file=sys.stderr)
+        return 1
+    import flet as ft
+
+    from app.ui import make_main
+
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    _serve_env(settings)
+    print(f"Parley field app: http://{settings.host}:{settings.port}/", flush=True)
+    ft.run(
+        make_main(build_gate(settings), settings),
+        view=ft.AppView.WEB_BROWSER,
+        host=settings.host,
+        port=settings.port,
+        assets_dir=str(settings.assets_dir),
+        no_cdn=True,
+    )
+    return 0
+
+
+def run() -> None:
+    """Console script ``parley``."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,184 @@
+"""The actor registry: list, search by name or alias, add and edit, the actor page."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from app.errors import RecordNotFound, ValidationFailed
+from app.services.snapshot import Option, RecordRow, Snapshot
+from app.services.validation import build, optional_id, parse_id, require
+from app.store import Store
+from models import Actor, CheckpointLog, Contact, FollowUp
+
+__all__ = ["ActorForm", "ActorPage", "ActorRow", "ActorService"]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRow:
+    """One actor in the registry list. ``matched_alias`` tells why a search hit."""
+
+    id: str
+    name: str
+    actor_type: str
+    area: str
+    aliases: tuple[str, ...] = ()
+    matched_alias: str = ""
+
+
+@dataclass
+class ActorForm:
+    """What the actor form edits, as typed. Aliases are one per line."""
+
+    id: str = ""
+    name: str = ""
+    aliases: str = ""
+    actor_type: str = "other"
+    parent_id: str = ""
+    area: str = ""
+    influence: str = ""
+    stance: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ActorPage:
+    """An actor with every checkpoint log and contact involving it, newest first."""
+
+    form: ActorForm
+    parent_name: str
+    timeline: list[RecordRow] = field(default_factory=list)
+
+
+def split_aliases(text: str) -> list[str]:
+    """Aliases typed one per line or separated by commas."""
+    parts = text.replace(",", "\n").splitlines()
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _match(actor: Actor, needle: str) -> tuple[bool, str]:
+    if not needle or needle in actor.name.casefold() or needle in actor.area.casefold():
+        return True, ""
+    for alias in actor.aliases:
+        if needle in alias.casefold():
+            return True, alias
+    return False, ""
+
+
+class ActorService:
+    """The registry of armed actors."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def search(self, query: str = "") -> list[ActorRow]:
+        """Actors matching ``query`` in name, alias or area (any case), by name."""
+        needle = query.strip().casefold()
+        rows: list[ActorRow] = []
+        for actor in Snapshot.load(self._store).actors():
+            hit, alias = _match(actor, needle)
+            if hit:
+                rows.append(
+                    ActorRow(
+                        id=str(actor.id),
+                        name=actor.name,
+                        actor_type=actor.actor_type.value,
+                        area=actor.area,
+                        aliases=tuple(actor.aliases),
+                        matched_alias=alias,
+                    )
+                )
+        return rows
+
+    def options(self) -> list[Option]:
+        """Every actor as a pickable option."""
+        return [Option(str(a.id), a.name) for a in Snapshot.load(self._store).actors()]
+
+    def parent_options(self, actor_id: str = "") -> list[Option]:
+        """Actors that may be the parent of ``actor_id`` (not itself, no loops)."""
+        snap = Snapshot.load(self._store)
+        actors = snap.actors()
+        if not actor_id:
+            return [Option(str(a.id), a.name) for a in actors]
+        me = parse_id(actor_id)
+        parents = {a.id: a.parent_id for a in actors}
+        banned = {me}
+        for actor in actors:
+            cursor: uuid.UUID | None = actor.id
+            seen: set[uuid.UUID] = set()
+            while cursor is not None and cursor not in seen:
+                seen.add(cursor)
+                if cursor == me:
+                    banned.add(actor.id)
+                    break
+                cursor = parents.get(cursor)
+        return [Option(str(a.id), a.name) for a in actors if a.id not in banned]
+
+    def form(self, actor_id: str) -> ActorForm:
+        """The form for an existing actor.
+
+        Raises:
+            RecordNotFound: if there is no such actor.
+        """
+        return _to_form(self._get(actor_id))
+
+    def save(self, form: ActorForm) -> str:
+        """Validate and save an actor (a new revision when editing); returns its id.
+
+        Raises:
+            ValidationFailed: with field codes when the input breaks a rule.
+        """
+        errors: dict[str, str] = {}
+        require(errors, "name", form.name)
+        parent = optional_id(form.parent_id)
+        if parent is not None and form.id and str(parent) == form.id:
+            errors["parent_id"] = "invalid"
+        if errors:
+            raise ValidationFailed(errors)
+        fields = {
+            "name": form.name.strip(),
+            "aliases": split_aliases(form.aliases),
+            "actor_type": form.actor_type or "other",
+            "parent_id": parent,
+            "area": form.area.strip(),
+            "influence": form.influence or None,
+            "stance": form.stance or None,
+            "notes": form.notes,
+        }
+        if form.id:
+            base = self._get(form.id).model_dump(exclude=set(fields))
+            return str(self._store.save(build(Actor, **(base | fields))).id)
+        return str(self._store.save(build(Actor, **fields)).id)
+
+    def page(self, actor_id: str) -> ActorPage:
+        """The actor page: details and every log and contact with it, newest first."""
+        actor = self._get(actor_id)
+        snap = Snapshot.load(self._store)
+        involved = [
+            snap.row(r)
+            for model in (CheckpointLog, Contact, FollowUp)
+            for r in snap.live(model)
+            if getattr(r, "actor_id", None) == actor.id
+        ]
+        involved.sort(key=lambda row: row.when, reverse=True)
+        return ActorPage(_to_form(actor), snap.name_of(actor.parent_id), involved)
+
+    def _get(self, actor_id: str) -> Actor:
+        entry = self._store.get(parse_id(actor_id))
+        if entry is None or not isinstance(entry.record, Actor) or entry.record.deleted:
+            raise RecordNotFound()
+        return entry.record
+
+
+def _to_form(actor: Actor) -> ActorForm:
+    return ActorForm(
+        id=str(actor.id),
+        name=actor.name,
+        aliases="\n".join(actor.aliases),
+        actor_type=actor.actor_type.value,
+        parent_id=str(actor.parent_id) if actor.parent_id else "",
+        area=actor.area,
+        influence=actor.influence.value if actor.influence else "",
+        stance=actor.stance.value if actor.stance else "",
+        notes=actor.notes,
+    )

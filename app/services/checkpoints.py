@@ -1,0 +1,186 @@
+"""Checkpoint logs: the few-tap quick log, then completion with details later."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from app.errors import RecordNotFound, ValidationFailed
+from app.services.snapshot import Option, Snapshot
+from app.services.validation import (
+    build,
+    optional_id,
+    parse_datetime,
+    parse_id,
+    parse_minutes,
+)
+from app.store import Store
+from models import CheckpointLog, Contact
+from models.enums import CheckpointOutcome, LogStatus
+
+__all__ = ["CheckpointForm", "CheckpointService", "QuickChoices", "local_stamp"]
+
+RECENT = 6
+
+
+def local_stamp(moment: dt.datetime) -> str:
+    """A datetime as the form shows it: local time, to the minute."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True, slots=True)
+class QuickChoices:
+    """Chips offered by the quick log: most recently used first."""
+
+    places: list[Option] = field(default_factory=list)
+    actors: list[Option] = field(default_factory=list)
+
+
+@dataclass
+class CheckpointForm:
+    """What the checkpoint form edits, as typed."""
+
+    id: str = ""
+    place_id: str = ""
+    actor_id: str = ""
+    observed_at: str = ""
+    outcome: str = ""
+    delay_minutes: str = ""
+    demands: str = ""
+    items_checked: str = ""
+    notes: str = ""
+    constraint: str = ""
+    complete: bool = False
+
+
+def _recent(ids: list[object], names: dict[str, str], limit: int) -> list[Option]:
+    chosen: list[Option] = []
+    for raw in ids:
+        key = str(raw)
+        if raw is not None and key in names and all(o.id != key for o in chosen):
+            chosen.append(Option(key, names[key]))
+    for key, name in names.items():
+        if len(chosen) >= limit:
+            break
+        if all(o.id != key for o in chosen):
+            chosen.append(Option(key, name))
+    return chosen[:limit]
+
+
+class CheckpointService:
+    """Log checkpoint crossings."""
+
+    def __init__(self, store: Store, *, now: type[dt.datetime] = dt.datetime) -> None:
+        self._store = store
+        self._now = now
+
+    def quick_choices(self, limit: int = RECENT) -> QuickChoices:
+        """Places and actors for the quick log, most recently used first."""
+        snap = Snapshot.load(self._store)
+        used = [r for model in (CheckpointLog, Contact) for r in snap.live(model)]
+        used.sort(key=lambda r: r.hlc, reverse=True)
+        places = {str(p.id): p.name for p in snap.places()}
+        actors = {str(a.id): a.name for a in snap.actors()}
+        return QuickChoices(
+            places=_recent([getattr(r, "place_id", None) for r in used], places, limit),
+            actors=_recent([getattr(r, "actor_id", None) for r in used], actors, limit),
+        )
+
+    def quick_save(
+        self,
+        *,
+        outcome: str,
+        observed_at: dt.datetime,
+        place_id: str = "",
+        actor_id: str = "",
+    ) -> str:
+        """Save a draft log from the quick screen; returns its id.
+
+        Raises:
+            ValidationFailed: when no outcome was chosen.
+        """
+        if not outcome:
+            raise ValidationFailed({"outcome": "required"})
+        log = build(
+            CheckpointLog,
+            place_id=optional_id(place_id),
+            actor_id=optional_id(actor_id),
+            observed_at=observed_at,
+            entered_at=self._now.now(dt.UTC),
+            outcome=outcome,
+            status=LogStatus.DRAFT,
+        )
+        return str(self._store.save(log).id)
+
+    def new_form(self) -> CheckpointForm:
+        """A blank form observed now."""
+        return CheckpointForm(observed_at=local_stamp(self._now.now(dt.UTC)))
+
+    def form(self, log_id: str) -> CheckpointForm:
+        """The form for an existing log.
+
+        Raises:
+            RecordNotFound: if there is no such log.
+        """
+        log = self._get(log_id)
+        return CheckpointForm(
+            id=str(log.id),
+            place_id=str(log.place_id or ""),
+            actor_id=str(log.actor_id or ""),
+            observed_at=local_stamp(log.observed_at),
+            outcome=log.outcome.value,
+            delay_minutes="" if log.delay_minutes is None else str(log.delay_minutes),
+            demands=log.demands,
+            items_checked=log.items_checked,
+            notes=log.notes,
+            constraint=log.constraint.value if log.constraint else "",
+            complete=log.status is LogStatus.COMPLETE,
+        )
+
+    def save(self, form: CheckpointForm) -> str:
+        """Validate and save a log (a new revision when editing); returns its id.
+
+        Raises:
+            ValidationFailed: with field codes when the input breaks a rule.
+        """
+        errors: dict[str, str] = {}
+        observed = parse_datetime(form.observed_at, "observed_at", errors)
+        delay = parse_minutes(form.delay_minutes, "delay_minutes", errors)
+        if not form.outcome:
+            errors["outcome"] = "required"
+        elif form.outcome == CheckpointOutcome.PASSED.value and form.constraint:
+            errors["constraint"] = "free_crossing"
+        if errors:
+            raise ValidationFailed(errors)
+        base = self._get(form.id) if form.id else None
+        if base is not None and form.observed_at.strip() == local_stamp(
+            base.observed_at
+        ):
+            # The form shows minutes only: an untouched time keeps its seconds.
+            observed = base.observed_at
+        fields = {
+            "place_id": optional_id(form.place_id),
+            "actor_id": optional_id(form.actor_id),
+            "observed_at": observed,
+            "entered_at": base.entered_at if base else self._now.now(dt.UTC),
+            "outcome": form.outcome,
+            "delay_minutes": delay,
+            "demands": form.demands,
+            "items_checked": form.items_checked,
+            "notes": form.notes,
+            "constraint": form.constraint or None,
+            "status": LogStatus.COMPLETE if form.complete else LogStatus.DRAFT,
+        }
+        kept = base.model_dump(exclude=set(fields)) if base else {}
+        log = build(CheckpointLog, **(kept | fields))
+        return str(self._store.save(log).id)
+
+    def _get(self, log_id: str) -> CheckpointLog:
+        entry = self._store.get(parse_id(log_id))
+        if (
+            entry is None
+            or not isinstance(entry.record, CheckpointLog)
+            or entry.record.deleted
+        ):
+            raise RecordNotFound()
+        return entry.record

@@ -1,0 +1,96 @@
+"""The team's own list of places: picked by name, created inline, coarse coordinates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.errors import RecordNotFound, ValidationFailed
+from app.services.snapshot import Option, Snapshot
+from app.services.validation import build, parse_coord, parse_id, require
+from app.store import Store
+from models import Coords, Place
+
+__all__ = ["PlaceForm", "PlaceService"]
+
+
+@dataclass
+class PlaceForm:
+    """What the place form edits; strings as typed, so nothing is lost."""
+
+    id: str = ""
+    name: str = ""
+    lat: str = ""
+    lon: str = ""
+    notes: str = ""
+
+
+class PlaceService:
+    """Places: list, search, add, edit."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def search(self, query: str = "") -> list[Option]:
+        """Places whose name contains ``query`` (any case), by name."""
+        needle = query.strip().casefold()
+        return [
+            Option(str(p.id), p.name)
+            for p in Snapshot.load(self._store).places()
+            if needle in p.name.casefold()
+        ]
+
+    def form(self, place_id: str) -> PlaceForm:
+        """The form for an existing place.
+
+        Raises:
+            RecordNotFound: if there is no such place.
+        """
+        place = self._get(place_id)
+        coords = place.coords
+        return PlaceForm(
+            id=str(place.id),
+            name=place.name,
+            lat="" if coords is None else str(coords.lat),
+            lon="" if coords is None else str(coords.lon),
+            notes=place.notes,
+        )
+
+    def save(self, form: PlaceForm) -> str:
+        """Validate and save a place; returns its id.
+
+        Raises:
+            ValidationFailed: with field codes when the input breaks a rule.
+        """
+        errors: dict[str, str] = {}
+        require(errors, "name", form.name)
+        lat = parse_coord(form.lat, "lat", errors)
+        lon = parse_coord(form.lon, "lon", errors)
+        if (lat is None) != (lon is None) and not errors:
+            errors["lat" if lat is None else "lon"] = "required"
+        if errors:
+            raise ValidationFailed(errors)
+        coords = None
+        if lat is not None and lon is not None:
+            coords = build(Coords, lat=lat, lon=lon)
+        fields = {"name": form.name.strip(), "coords": coords, "notes": form.notes}
+        if form.id:
+            base = self._get(form.id)
+            kept = base.model_dump(exclude=set(fields))
+            place = build(Place, **(kept | fields))
+        else:
+            place = build(Place, **fields)
+        return str(self._store.save(place).id)
+
+    def find_or_create(self, name: str) -> str:
+        """Return the id of the place called ``name``, creating it when new."""
+        clean = name.strip()
+        for place in Snapshot.load(self._store).places():
+            if place.name.casefold() == clean.casefold():
+                return str(place.id)
+        return self.save(PlaceForm(name=clean))
+
+    def _get(self, place_id: str) -> Place:
+        entry = self._store.get(parse_id(place_id))
+        if entry is None or not isinstance(entry.record, Place) or entry.record.deleted:
+            raise RecordNotFound()
+        return entry.record

@@ -1,0 +1,1 @@
+"""One module per screen (or per family of screens)."""

@@ -1,0 +1,275 @@
+"""Checkpoint logs: the quick log (a few taps) and the full form to complete it."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import flet as ft
+
+from app.errors import ValidationFailed
+from app.services import CheckpointForm
+from app.ui.chips import ChipGroup, Picker
+from app.ui.messages import field_error, t
+from app.ui.screen import FormScreen
+from app.ui.theme import GAP
+from app.ui.widgets import field, note, primary, secondary
+from models.enums import AccessConstraint, CheckpointOutcome
+
+__all__ = ["CheckpointScreen", "QuickLogScreen", "save_bar"]
+
+OUTCOMES = [o.value for o in CheckpointOutcome]
+CONSTRAINTS = [c.value for c in AccessConstraint]
+
+
+def save_bar(*buttons: ft.Control) -> ft.BottomAppBar:
+    """The bottom bar holding a form's save buttons, always within thumb reach."""
+    return ft.BottomAppBar(
+        content=ft.Row(list(buttons), spacing=GAP),
+        height=80,
+        padding=ft.Padding.symmetric(horizontal=16, vertical=10),
+        bgcolor="#eef3f5",
+    )
+
+
+def restored_banner(screen: FormScreen) -> ft.Control:
+    """Says a draft was put back, with a way to throw it away."""
+    return ft.Container(
+        content=ft.Row(
+            [
+                ft.Icon(ft.Icons.RESTORE, color="#7a4d00"),
+                ft.Text(t("unlock.draft_restored"), size=15, expand=True),
+                ft.TextButton(
+                    content=ft.Text(t("action.discard")),
+                    on_click=screen.shell.on(lambda _: screen.discard_draft()),
+                    height=48,
+                ),
+            ]
+        ),
+        bgcolor="#ffe2a8",
+        border_radius=8,
+        padding=8,
+        visible=screen.restored,
+    )
+
+
+class QuickLogScreen(FormScreen):
+    """Place, actor, outcome as big chips; the observed time is taken at once."""
+
+    form_name = "quick"
+
+    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+        super().__init__(shell, params)
+        self.observed = dt.datetime.now(dt.UTC)
+        choices = self.services.checkpoints.quick_choices()
+        places = shell.on(self._create_place)
+        self.place = Picker(
+            choices.places,
+            label=t("quick.place"),
+            search_label=t("quick.new_place_hint"),
+            create=lambda name: places(name) or "",
+        )
+        self.actor = Picker(
+            choices.actors,
+            label=t("quick.actor"),
+            search_label=t("picker.search_actor"),
+        )
+        self.outcome = ChipGroup(OUTCOMES, group="outcome")
+        self.start(self._blank())
+
+    def _blank(self) -> dict[str, Any]:
+        return {
+            "place": "",
+            "actor": "",
+            "outcome": "",
+            "observed": self.observed.isoformat(),
+        }
+
+    def _create_place(self, name: str) -> str:
+        return self.services.places.find_or_create(name)
+
+    def title(self) -> str:
+        """Quick log title."""
+        return t("quick.title")
+
+    def values(self) -> dict[str, Any]:
+        """What was tapped so far."""
+        return {
+            "place": self.place.selected,
+            "actor": self.actor.selected,
+            "outcome": self.outcome.value,
+            "observed": self.observed.isoformat(),
+        }
+
+    def load(self, values: dict[str, Any]) -> None:
+        """Restore taps from a draft (the observed time too)."""
+        if values.get("place"):
+            self.place.pick(str(values["place"]))
+        if values.get("actor"):
+            self.actor.pick(str(values["actor"]))
+        if values.get("outcome"):
+            self.outcome.toggle(str(values["outcome"]))
+        with contextlib.suppress(ValueError):
+            self.observed = dt.datetime.fromisoformat(str(values.get("observed")))
+
+    def body(self) -> list[ft.Control]:
+        """Three groups of chips."""
+        when = self.observed.astimezone().strftime("%H:%M")
+        return [
+            restored_banner(self),
+            note(t("quick.observed", when=when)),
+            self.place.control,
+            self.actor.control,
+            ft.Text(t("quick.outcome"), size=17, weight=ft.FontWeight.W_600),
+            self.outcome.control,
+        ]
+
+    def build(self) -> ft.View:
+        """The quick log, with Save in the bottom bar."""
+        view = super().build()
+        view.bottom_appbar = save_bar(
+            primary(t("quick.save"), self.shell.on(self.save), icon=ft.Icons.SAVE)
+        )
+        return view
+
+    def save(self, _: Any) -> None:
+        """Save a draft log and go home, where it waits to be completed."""
+        try:
+            self.services.checkpoints.quick_save(
+                outcome=self.outcome.value,
+                observed_at=self.observed,
+                place_id=self.place.selected,
+                actor_id=self.actor.selected,
+            )
+        except ValidationFailed as err:
+            self.outcome.set_error(field_error(err.fields.get("outcome")))
+            return
+        self.saved()
+        self.shell.go("/")
+        self.shell.toast(t("quick.saved"))
+
+
+class CheckpointScreen(FormScreen):
+    """Every field of a checkpoint log; saved as draft or as complete."""
+
+    form_name = "checkpoint"
+
+    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+        super().__init__(shell, params)
+        svc = self.services
+        form = (
+            svc.checkpoints.form(params["id"])
+            if "id" in params
+            else svc.checkpoints.new_form()
+        )
+        self.form_id = form.id
+        create = shell.on(lambda name: svc.places.find_or_create(name))
+        self.observed_at = field(t("log.observed_at"))
+        self.place = Picker(
+            svc.places.search(),
+            label=t("log.place"),
+            search_label=t("picker.search_place"),
+            create=lambda name: create(name) or "",
+        )
+        self.actor = Picker(
+            svc.actors.options(),
+            label=t("log.actor"),
+            search_label=t("picker.search_actor"),
+        )
+        self.outcome = ChipGroup(OUTCOMES, group="outcome")
+        self.delay = field(t("log.delay"), number=True)
+        self.constraint = ChipGroup(CONSTRAINTS, group="constraint")
+        self.demands = field(t("log.demands"), multiline=True)
+        self.items = field(t("log.items_checked"), multiline=True)
+        self.notes = field(t("log.notes"), multiline=True)
+        self.complete = form.complete
+        self.start(dataclasses.asdict(form))
+
+    def title(self) -> str:
+        """New or completing."""
+        return t("log.title_edit") if self.form_id else t("log.title_new")
+
+    def values(self) -> dict[str, Any]:
+        """The form as typed."""
+        return dataclasses.asdict(
+            CheckpointForm(
+                id=self.form_id,
+                place_id=self.place.selected,
+                actor_id=self.actor.selected,
+                observed_at=self.observed_at.value or "",
+                outcome=self.outcome.value,
+                delay_minutes=self.delay.value or "",
+                demands=self.demands.value or "",
+                items_checked=self.items.value or "",
+                notes=self.notes.value or "",
+                constraint=self.constraint.value,
+                complete=self.complete,
+            )
+        )
+
+    def load(self, values: dict[str, Any]) -> None:
+        """Fill the controls."""
+        form = CheckpointForm(**values)
+        self.observed_at.value = form.observed_at
+        if form.place_id:
+            self.place.pick(form.place_id)
+        if form.actor_id:
+            self.actor.pick(form.actor_id)
+        if form.outcome:
+            self.outcome.toggle(form.outcome)
+        if form.constraint:
+            self.constraint.toggle(form.constraint)
+        self.delay.value = form.delay_minutes
+        self.demands.value = form.demands
+        self.items.value = form.items_checked
+        self.notes.value = form.notes
+
+    def body(self) -> list[ft.Control]:
+        """All fields, the short ones first."""
+        return [
+            restored_banner(self),
+            self.observed_at,
+            self.place.control,
+            self.actor.control,
+            ft.Text(t("log.outcome"), size=17, weight=ft.FontWeight.W_600),
+            self.outcome.control,
+            self.delay,
+            ft.Text(t("log.constraint"), size=17, weight=ft.FontWeight.W_600),
+            note(t("log.constraint_hint")),
+            self.constraint.control,
+            self.demands,
+            self.items,
+            self.notes,
+        ]
+
+    def build(self) -> ft.View:
+        """The form, with both save buttons in the bottom bar."""
+        view = super().build()
+        view.bottom_appbar = save_bar(
+            secondary(t("log.save_draft"), self.shell.on(lambda _: self.save(False))),
+            primary(t("log.save_complete"), self.shell.on(lambda _: self.save(True))),
+        )
+        return view
+
+    def save(self, complete: bool) -> None:
+        """Validate and save; errors appear next to their fields."""
+        self.complete = complete
+        for control in (self.observed_at, self.delay):
+            control.error = None
+        self.outcome.set_error(None)
+        self.constraint.set_error(None)
+        form = CheckpointForm(**self.values())
+        try:
+            log_id = self.services.checkpoints.save(form)
+        except ValidationFailed as err:
+            self.observed_at.error = field_error(err.fields.get("observed_at"))
+            self.delay.error = field_error(err.fields.get("delay_minutes"))
+            self.outcome.set_error(field_error(err.fields.get("outcome")))
+            self.constraint.set_error(field_error(err.fields.get("constraint")))
+            self.shell.toast(t("contact.fix_errors"))
+            return
+        self.saved()
+        self.shell.go(f"/record/{log_id}")
+        self.shell.toast(t("log.saved"))

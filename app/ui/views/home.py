@@ -1,0 +1,130 @@
+"""Home: the quick actions, upcoming contacts, logs to complete, latest records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from app.services import Draft, RecordRow
+from app.ui.messages import enum_label, t
+from app.ui.screen import Screen
+from app.ui.theme import GAP
+from app.ui.widgets import (
+    note,
+    primary,
+    record_tile,
+    secondary,
+    section_title,
+)
+
+__all__ = ["HomeScreen", "open_route"]
+
+
+def open_route(row: RecordRow) -> str:
+    """Where tapping a record row leads."""
+    return f"/record/{row.id}"
+
+
+class HomeScreen(Screen):
+    """The first screen after unlocking."""
+
+    def title(self) -> str:
+        """App name."""
+        return t("home.title")
+
+    def body(self) -> list[ft.Control]:
+        """Actions first (one thumb), then what needs attention."""
+        overview = self.services.records.home()
+        drafts = self.services.drafts.all()
+        go = self.shell.go
+        controls: list[ft.Control] = [
+            ft.Row(
+                [
+                    primary(
+                        t("home.quick_log"),
+                        self.shell.on(lambda _: go("/log/quick")),
+                        icon=ft.Icons.ROUTE,
+                    )
+                ]
+            ),
+            ft.Row(
+                [
+                    secondary(
+                        t("home.new_contact"),
+                        self.shell.on(lambda _: go("/contact/new")),
+                        icon=ft.Icons.FORUM,
+                    ),
+                    secondary(
+                        t("home.plan_contact"),
+                        self.shell.on(lambda _: go("/contact/plan")),
+                        icon=ft.Icons.EVENT,
+                    ),
+                ],
+                wrap=True,
+                spacing=GAP,
+            ),
+        ]
+        if overview.pending_count:
+            controls.append(note(t("home.pending", count=overview.pending_count)))
+        if drafts:
+            controls.append(section_title(t("home.drafts")))
+            controls.extend(self._draft_tile(d) for d in drafts)
+        if overview.upcoming:
+            controls.append(section_title(t("home.upcoming")))
+            controls.extend(self._upcoming(row) for row in overview.upcoming)
+        if overview.unfinished:
+            controls.append(section_title(t("home.unfinished")))
+            controls.extend(
+                record_tile(row, self.shell.on(self._goer(f"/log/{row.id}")))
+                for row in overview.unfinished
+            )
+        controls.append(section_title(t("home.recent")))
+        if not overview.recent:
+            controls.append(note(t("home.nothing_yet")))
+        controls.extend(
+            record_tile(row, self.shell.on(self._goer(open_route(row))))
+            for row in overview.recent
+        )
+        return controls
+
+    def _goer(self, route: str) -> Any:
+        return lambda _: self.shell.go(route)
+
+    def _draft_tile(self, draft: Draft) -> ft.Control:
+        when = draft.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        label = t("home.draft_of", form=enum_label("form", draft.form), when=when)
+        return ft.Container(
+            content=ft.Row(
+                [
+                    ft.Icon(ft.Icons.EDIT_NOTE, size=28),
+                    ft.Text(label, size=16, expand=True),
+                ]
+            ),
+            on_click=self.shell.on(self._goer(draft.route)),
+            padding=ft.Padding.symmetric(vertical=12, horizontal=4),
+            bgcolor="#fff4d6",
+            border_radius=8,
+        )
+
+    def _upcoming(self, row: RecordRow) -> ft.Control:
+        def done(_: Any) -> None:
+            self.services.contacts.mark_done(str(row.id))
+            self.shell.refresh()
+
+        return ft.Column(
+            [
+                record_tile(row, self.shell.on(self._goer(f"/contact/{row.id}"))),
+                ft.Row(
+                    [
+                        secondary(
+                            t("home.mark_done"),
+                            self.shell.on(done),
+                            icon=ft.Icons.CHECK_CIRCLE,
+                        )
+                    ],
+                    alignment=ft.MainAxisAlignment.END,
+                ),
+            ],
+            spacing=4,
+        )

@@ -1,0 +1,315 @@
+"""The records list (filters, search) and one record (details, history, delete)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import flet as ft
+
+from app.errors import AppError
+from app.services import RecordFilter, RecordRow, Revision
+from app.ui.chips import ChipGroup, Picker
+from app.ui.messages import enum_label, t
+from app.ui.screen import Screen
+from app.ui.widgets import (
+    field,
+    label,
+    marker,
+    note,
+    primary,
+    record_tile,
+    row_summary,
+    secondary,
+    section_title,
+)
+
+__all__ = ["RecordScreen", "RecordsScreen"]
+
+KINDS = ["checkpoint", "contact", "follow_up"]
+STATUSES = ["draft", "complete", "planned", "done", "open"]
+_STATE = "records.filter"
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None
+
+
+class RecordsScreen(Screen):
+    """Every log, contact and follow-up, newest first."""
+
+    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+        super().__init__(shell, params)
+        saved: dict[str, Any] = shell.state.get(_STATE, {})
+        self.search = field(
+            t("records.search"), saved.get("text", ""), on_change=self._changed
+        )
+        self.search.prefix_icon = ft.Icons.SEARCH
+        self.kinds = ChipGroup(
+            KINDS,
+            group="record_kind",
+            multi=True,
+            selected=saved.get("kinds", []),
+            on_change=shell.guard(self._refresh),
+        )
+        self.statuses = ChipGroup(
+            STATUSES,
+            group="status",
+            multi=True,
+            selected=saved.get("statuses", []),
+            on_change=shell.guard(self._refresh),
+        )
+        self.actor = Picker(
+            self.services.actors.options(),
+            label=t("records.actor"),
+            search_label=t("picker.search_actor"),
+            selected=saved.get("actor", ""),
+            on_change=shell.guard(self._refresh),
+        )
+        self.date_from = field(
+            t("records.from"), saved.get("from", ""), on_change=self._changed
+        )
+        self.date_to = field(
+            t("records.to"), saved.get("to", ""), on_change=self._changed
+        )
+        self.count = note("")
+        self.results = ft.Column(spacing=0)
+        self._fill()
+
+    def title(self) -> str:
+        """List title."""
+        return t("records.title")
+
+    def _filter(self) -> RecordFilter:
+        return RecordFilter(
+            kinds=frozenset(self.kinds.selected),
+            statuses=frozenset(self.statuses.selected),
+            actor_id=self.actor.selected,
+            date_from=_date(self.date_from.value or ""),
+            date_to=_date(self.date_to.value or ""),
+            text=self.search.value or "",
+        )
+
+    def _remember(self) -> None:
+        self.shell.state[_STATE] = {
+            "text": self.search.value or "",
+            "kinds": list(self.kinds.selected),
+            "statuses": list(self.statuses.selected),
+            "actor": self.actor.selected,
+            "from": self.date_from.value or "",
+            "to": self.date_to.value or "",
+        }
+
+    def _fill(self) -> None:
+        rows = self.services.records.query(self._filter())
+        self.count.value = t("records.count", count=len(rows))
+        self.results.controls = [
+            record_tile(row, self.shell.on(self._opener(row))) for row in rows
+        ] or [note(t("records.empty"))]
+
+    def _opener(self, row: RecordRow) -> Any:
+        return lambda _: self.shell.go(f"/record/{row.id}")
+
+    def _changed(self, _: Any) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        try:
+            self._remember()
+            self._fill()
+        except AppError as err:
+            self.shell.fail(err)
+
+    def _clear(self, _: Any) -> None:
+        self.shell.state.pop(_STATE, None)
+        self.shell.refresh()
+
+    def body(self) -> list[ft.Control]:
+        """Search, filters (folded), count, rows."""
+        active = any(self._filter_values())
+        filters = ft.ExpansionTile(
+            title=ft.Text(t("records.filters"), size=17, weight=ft.FontWeight.W_600),
+            expanded=active,
+            maintain_state=True,
+            controls=[
+                ft.Column(
+                    [
+                        label("records.type"),
+                        self.kinds.control,
+                        label("records.status"),
+                        self.statuses.control,
+                        self.actor.control,
+                        self.date_from,
+                        self.date_to,
+                        secondary(
+                            t("records.clear_filters"), self.shell.on(self._clear)
+                        ),
+                    ],
+                    spacing=10,
+                    horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                )
+            ],
+            expanded_cross_axis_alignment=ft.CrossAxisAlignment.STRETCH,
+            min_tile_height=52,
+        )
+        return [self.search, filters, self.count, self.results]
+
+    def _filter_values(self) -> list[Any]:
+        return [
+            self.kinds.selected,
+            self.statuses.selected,
+            self.actor.selected,
+            self.date_from.value,
+            self.date_to.value,
+        ]
+
+
+def _join(group: str, values: list[str]) -> str:
+    return ", ".join(enum_label(group, v) for v in values)
+
+
+def _lines(screen: RecordScreen, row: RecordRow) -> list[tuple[str, str]]:
+    svc = screen.services
+    if row.kind == "checkpoint":
+        log = svc.checkpoints.form(str(row.id))
+        return [
+            ("log.observed_at", log.observed_at),
+            ("log.delay", log.delay_minutes),
+            ("log.constraint", enum_label("constraint", log.constraint)),
+            ("log.demands", log.demands),
+            ("log.items_checked", log.items_checked),
+            ("log.notes", log.notes),
+        ]
+    if row.kind == "contact":
+        form = svc.contacts.form(str(row.id))
+        return [
+            ("contact.interlocutor_role", form.interlocutor_role),
+            ("contact.methods", _join("method", form.methods)),
+            ("contact.approaches", _join("approach", form.approaches)),
+            ("contact.issues", _join("issue", form.issues)),
+            ("contact.asks", form.asks),
+            ("contact.outcome", form.outcome),
+            ("contact.risks", _join("risk", form.risks)),
+            ("contact.sensitivity", enum_label("sensitivity", form.sensitivity)),
+        ]
+    return [("contact.follow_up_done", enum_label("follow_up_status", row.status))]
+
+
+def _history_line(rev: Revision, *, first: bool) -> str:
+    when = rev.at.astimezone().strftime("%Y-%m-%d %H:%M") if rev.at else "?"
+    if rev.deleted:
+        return t("record.rev_deleted", when=when)
+    if first:
+        return t("record.rev_created", when=when)
+    if not rev.changes:
+        return t("record.rev_same", when=when)
+    fields = ", ".join(enum_label("field", c.field) for c in rev.changes)
+    return t("record.rev_edited", when=when, fields=fields)
+
+
+class RecordScreen(Screen):
+    """One record: what it says, its markers, its history; edit or delete it."""
+
+    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+        super().__init__(shell, params)
+        self.row = self.services.records.row(params["id"])
+        self.show_history = False
+        self.history = ft.Column(spacing=4, visible=False)
+
+    def title(self) -> str:
+        """The record type."""
+        return enum_label("record_kind", self.row.kind)
+
+    def _edit_route(self) -> str:
+        if self.row.kind == "checkpoint":
+            return f"/log/{self.row.id}"
+        if self.row.kind == "contact":
+            return f"/contact/{self.row.id}"
+        contact = self.services.records.contact_of(str(self.row.id))
+        return f"/contact/{contact}" if contact else "/records"
+
+    def body(self) -> list[ft.Control]:
+        """Summary, markers, fields, actions, history."""
+        title, subtitle = row_summary(self.row)
+        controls: list[ft.Control] = [
+            ft.Text(title, size=20, weight=ft.FontWeight.BOLD),
+            ft.Text(subtitle, size=16),
+        ]
+        badges: list[ft.Control] = []
+        if self.row.incomplete:
+            badges.append(marker(enum_label("status", self.row.status), "draft"))
+        if self.row.pending:
+            badges.append(marker(t("marker.not_synced"), "pending"))
+        if self.row.conflict:
+            badges.append(marker(t("marker.conflict"), "conflict"))
+            controls.append(note(t("record.conflict_note")))
+        controls.append(ft.Row(badges, wrap=True, spacing=6))
+        for key, value in _lines(self, self.row):
+            if value:
+                controls.append(
+                    ft.Column(
+                        [
+                            ft.Text(t(key), size=14, color="#3a3a3a"),
+                            ft.Text(value, size=17),
+                        ],
+                        spacing=0,
+                    )
+                )
+        go = self.shell.go
+        controls.append(
+            ft.Row(
+                [
+                    primary(
+                        t("action.edit"),
+                        self.shell.on(lambda _: go(self._edit_route())),
+                        icon=ft.Icons.EDIT,
+                    )
+                ]
+            )
+        )
+        controls.append(
+            ft.Row(
+                [
+                    secondary(
+                        t("action.show_history"),
+                        self.shell.on(self._toggle_history),
+                        icon=ft.Icons.HISTORY,
+                    ),
+                    secondary(
+                        t("action.delete"),
+                        self.shell.on(self._ask_delete),
+                        icon=ft.Icons.DELETE_OUTLINE,
+                    ),
+                ],
+                wrap=True,
+            )
+        )
+        controls.append(self.history)
+        return controls
+
+    def _toggle_history(self, _: Any) -> None:
+        self.show_history = not self.show_history
+        if self.show_history:
+            revisions = self.services.records.history(str(self.row.id))
+            lines = [_history_line(r, first=i == 0) for i, r in enumerate(revisions)]
+            self.history.controls = [
+                section_title(t("record.history")),
+                *(ft.Text(line, size=15) for line in reversed(lines)),
+            ]
+        self.history.visible = self.show_history
+
+    def _ask_delete(self, _: Any) -> None:
+        self.shell.confirm(
+            title=t("record.delete_title"),
+            body=t("record.delete_body"),
+            yes=t("action.delete"),
+            on_yes=self._delete,
+        )
+
+    def _delete(self) -> None:
+        self.services.records.delete(str(self.row.id))
+        self.shell.go("/records")
+        self.shell.toast(t("record.deleted"))

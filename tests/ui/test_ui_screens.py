@@ -1,0 +1,137 @@
+"""More view wiring: planned contacts, guidance hook, settings, filters, places."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+
+from harness import Tab
+
+Unlocked = Callable[[], Awaitable[Tab]]
+
+
+def _shell(tab: Tab):  # type: ignore[no-untyped-def]
+    return tab.page.on_route_change.__self__  # type: ignore[union-attr]
+
+
+async def test_planned_contact_shows_upcoming_and_is_done_in_one_tap(
+    unlocked: Unlocked,
+) -> None:
+    tab = await unlocked()
+    await tab.press("Plan contact")
+    later = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    await tab.type("Date (YYYY-MM-DD)", later)
+    await tab.press("Save")
+    _shell(tab).go("/")
+    assert tab.has_text("Upcoming contacts")
+    await tab.press("Mark done")
+    assert not tab.has_text("Upcoming contacts")
+    assert _shell(tab).services.contacts.upcoming() == []
+
+
+async def test_method_chip_opens_its_guidance_card_and_records_it(
+    unlocked: Unlocked,
+) -> None:
+    tab = await unlocked()
+    opened: list[str] = []
+    _shell(tab).open_card = opened.append
+    await tab.press("New contact")
+    await tab.press("Guidance on Direct dialogue")
+    await tab.press("Guidance on Quid pro quo, compromise")
+    assert opened == ["method-direct_dialogue", "approach-quid_pro_quo"]
+    await tab.press("Save")
+    record_id = tab.route.rsplit("/", 1)[1]
+    form = _shell(tab).services.contacts.form(record_id)
+    assert form.cards == ["method-direct_dialogue", "approach-quid_pro_quo"]
+
+
+async def test_without_guidance_no_card_links_are_shown(unlocked: Unlocked) -> None:
+    tab = await unlocked()
+    await tab.press("New contact")
+    labels = [getattr(c, "label", None) for c in tab.top()]
+    assert not any(str(label).startswith("Guidance on") for label in labels)
+
+
+async def test_idle_setting_applies_at_once(unlocked: Unlocked) -> None:
+    tab = await unlocked()
+    await tab.nav("Settings")
+    await tab.pick("1 min")
+    shell = _shell(tab)
+    assert shell.services.preferences.idle_timeout_s() == 60
+    shell._last_touch -= 61
+    shell.tick()
+    assert tab.has_text("Unlock Parley")
+
+
+async def test_wipe_limit_chip_sets_the_vault_limit(unlocked: Unlocked) -> None:
+    tab = await unlocked()
+    await tab.nav("Settings")
+    await tab.pick("10 tries")
+    await tab.press("Save erase limit")
+    assert _field(tab, "Current passphrase", 0).error == "Wrong passphrase."
+    assert _shell(tab).services.security.wipe_limit() is None
+    await tab.type_nth("Current passphrase", 0, "correct horse battery")
+    await tab.press("Save erase limit")
+    assert _shell(tab).services.security.wipe_limit() == 10
+    await tab.pick("Off")
+    await tab.type_nth("Current passphrase", 0, "correct horse battery")
+    await tab.press("Save erase limit")
+    assert _shell(tab).services.security.wipe_limit() is None
+
+
+def _field(tab: Tab, label: str, index: int):  # type: ignore[no-untyped-def]
+    return [c for c in tab.top() if getattr(c, "label", None) == label][index]
+
+
+async def test_change_passphrase_from_settings(unlocked: Unlocked) -> None:
+    tab = await unlocked()
+    await tab.nav("Settings")
+    await tab.type_nth("Current passphrase", 1, "wrong one here")
+    await tab.type("New passphrase", "a brand new phrase")
+    await tab.type("Type the new one again", "a brand new phrase")
+    await tab.press("Change passphrase")
+    assert _field(tab, "Current passphrase", 1).error == "Wrong passphrase."
+    await tab.type_nth("Current passphrase", 1, "correct horse battery")
+    await tab.press("Change passphrase")
+    await tab.press("Lock now")
+    await tab.type("Passphrase", "a brand new phrase")
+    await tab.press("Unlock")
+    assert tab.has_text("Latest records")
+
+
+async def test_records_filter_and_search_narrow_the_list(unlocked: Unlocked) -> None:
+    tab = await unlocked()
+    svc = _shell(tab).services
+    now = dt.datetime.now().astimezone()
+    svc.checkpoints.quick_save(outcome="passed", observed_at=now)
+    form = svc.contacts.new_form()
+    form.asks = "Release the detained driver"
+    svc.contacts.save(form)
+    await tab.nav("Records")
+    assert tab.has_text("2 records")
+    await tab.pick("Contact")
+    assert tab.has_text("1 records")
+    await tab.pick("Contact")
+    await tab.type("Search records", "detained")
+    assert tab.has_text("1 records")
+    assert tab.has_text("Contact: Bilateral dialogue")
+
+
+async def test_place_created_inline_and_edited_with_coarse_position(
+    unlocked: Unlocked,
+) -> None:
+    tab = await unlocked()
+    await tab.press("Log checkpoint")
+    await tab.type("Type a new place name", "Bridge 4")
+    await tab.press("Add place “Bridge 4”")
+    assert tab.chip("Bridge 4").selected
+    _shell(tab).go("/places")
+    await tab.open_row("Bridge 4")
+    await tab.type("Latitude (optional)", "12.34567")
+    await tab.press("Save")
+    assert tab.field("Longitude (optional)").error == "Required."
+    await tab.type("Longitude (optional)", "45.6789")
+    await tab.press("Save")
+    assert tab.route == "/places"
+    place = _shell(tab).services.places.search("Bridge")[0]
+    assert _shell(tab).services.places.form(place.id).lat == "12.35"
