@@ -28,7 +28,11 @@ def build_gate(settings: Settings) -> VaultGate:
         pepper=FilePepper(settings.pepper_path),
         kdf=TEST_KDF if settings.fast_kdf else None,
     )
-    factory = partial(open_services, default_idle_s=settings.idle_timeout_s)
+    factory = partial(
+        open_services,
+        default_idle_s=settings.idle_timeout_s,
+        packs_dir=settings.data_dir / "packs",
+    )
     return VaultGate(vault, factory)
 
 

@@ -16,18 +16,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.services.actors import ActorForm, ActorPage, ActorRow, ActorService
 from app.services.checkpoints import CheckpointForm, CheckpointService, QuickChoices
 from app.services.contacts import ContactForm, ContactService
 from app.services.drafts import Draft, DraftService
+from app.services.enroll import Enrollment, EnrollService
 from app.services.gate import VaultGate
+from app.services.guidance import bundled_pack_dir
+from app.services.hublink import RemoteWipe, VaultSync, stop_in_background
+from app.services.hubpacks import HubPacks
 from app.services.passphrase import Strength, strength
 from app.services.places import PlaceForm, PlaceService
 from app.services.preferences import IDLE_CHOICES_S, PreferenceService
 from app.services.records import HomeOverview, RecordFilter, RecordService, Revision
 from app.services.security import WIPE_CHOICES, SecurityService
 from app.services.snapshot import Option, RecordRow
+from app.services.sync import SyncService, SyncState, SyncStatus
+from app.services.teams import TeamRows, TeamsService
 from app.store import Store, Vault
 
 __all__ = [
@@ -43,12 +50,16 @@ __all__ = [
     "ContactService",
     "Draft",
     "DraftService",
+    "EnrollService",
+    "Enrollment",
     "HomeOverview",
+    "HubPacks",
     "Option",
     "PlaceForm",
     "PlaceService",
     "PreferenceService",
     "QuickChoices",
+    "RemoteWipe",
     "RecordFilter",
     "RecordRow",
     "RecordService",
@@ -57,6 +68,11 @@ __all__ = [
     "Services",
     "ServicesFactory",
     "Strength",
+    "SyncService",
+    "SyncState",
+    "SyncStatus",
+    "TeamRows",
+    "TeamsService",
     "VaultGate",
     "open_services",
     "strength",
@@ -76,6 +92,10 @@ class Services:
     preferences: PreferenceService
     security: SecurityService
     _store: Store
+    enroll: EnrollService
+    sync: SyncService
+    remote_wipe: RemoteWipe
+    teams: TeamsService
 
     @property
     def is_open(self) -> bool:
@@ -83,16 +103,35 @@ class Services:
         return self._store.is_open
 
     def close(self) -> None:
-        """Lock: close the store and drop its keys."""
+        """Lock: stop sync (without waiting on the network), close the store."""
+        stop_in_background(self.sync)
         self._store.close()
 
 
 ServicesFactory = Callable[[Store, Vault], Services]
 
 
-def open_services(store: Store, vault: Vault, *, default_idle_s: int = 300) -> Services:
-    """Build the services of one unlocked session around its own store."""
-    return Services(
+def open_services(
+    store: Store,
+    vault: Vault,
+    *,
+    default_idle_s: int = 300,
+    packs_dir: Path | None = None,
+) -> Services:
+    """Build the services of one unlocked session around its own store.
+
+    Background sync starts at once when the device is enrolled with a hub.
+    ``packs_dir`` is where guidance packs from the hub are installed (none are
+    taken when it is ``None``).
+    """
+    remote_wipe = RemoteWipe(store, vault)
+    packs = (
+        HubPacks.create(packs_dir, bundled=bundled_pack_dir())
+        if packs_dir is not None
+        else None
+    )
+    sync = VaultSync(store, vault_root=vault.root, installer=packs, on_wipe=remote_wipe)
+    services = Services(
         actors=ActorService(store),
         places=PlaceService(store),
         checkpoints=CheckpointService(store),
@@ -102,4 +141,11 @@ def open_services(store: Store, vault: Vault, *, default_idle_s: int = 300) -> S
         preferences=PreferenceService(store, default_idle_s=default_idle_s),
         security=SecurityService(vault),
         _store=store,
+        enroll=EnrollService(store),
+        sync=sync,
+        remote_wipe=remote_wipe,
+        teams=TeamsService(store),
     )
+    if services.enroll.enrollment() is not None:
+        sync.start()
+    return services

@@ -181,6 +181,7 @@ class CheckpointService:
             entry is None
             or not isinstance(entry.record, CheckpointLog)
             or entry.record.deleted
+            or entry.purged
         ):
             raise RecordNotFound()
         return entry.record

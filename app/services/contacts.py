@@ -245,6 +245,7 @@ class ContactService:
             entry is None
             or not isinstance(entry.record, Contact)
             or entry.record.deleted
+            or entry.purged
         ):
             raise RecordNotFound()
         return entry.record

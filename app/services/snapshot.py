@@ -7,9 +7,16 @@ import uuid
 from dataclasses import dataclass, field
 
 from app.store import Entry, Store
-from models import Actor, CheckpointLog, Contact, FollowUp, Place, SyncedRecord
+from models import Actor, CheckpointLog, Contact, FollowUp, Hlc, Place, SyncedRecord
 
-__all__ = ["Option", "RecordRow", "Snapshot", "event_time", "row_for"]
+__all__ = [
+    "Option",
+    "RecordRow",
+    "Snapshot",
+    "event_time",
+    "row_for",
+    "stub_row",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,8 @@ class RecordRow:
     incomplete: bool = False
     pending: bool = False
     conflict: bool = False
+    #: only a stub is left here (retention purged it); the hub keeps the record
+    purged: bool = False
 
 
 def event_time(record: SyncedRecord) -> dt.datetime:
@@ -96,6 +105,8 @@ class Snapshot:
         """The list row for one record."""
         entry = self.entries.get(record.id)
         conflict = entry.conflict if entry else False
+        if entry is not None and entry.purged:
+            return stub_row(record, pending=record.id in self.pending)
         return row_for(
             record,
             actor_name=self.name_of(getattr(record, "actor_id", None)),
@@ -103,6 +114,28 @@ class Snapshot:
             pending=record.id in self.pending,
             conflict=conflict,
         )
+
+
+def stub_row(record: SyncedRecord, *, pending: bool = False) -> RecordRow:
+    """The row of a purged record: its kind and when it was last saved, nothing else.
+
+    A stub's body holds placeholders, never shown: only the revision clock is real.
+    """
+    return RecordRow(
+        id=record.id,
+        kind=record.kind.value,
+        when=_saved_at(record.hlc),
+        status="",
+        pending=pending,
+        purged=True,
+    )
+
+
+def _saved_at(hlc: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromtimestamp(Hlc.decode(hlc).wall_ms / 1000, dt.UTC)
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def row_for(

@@ -243,6 +243,112 @@ TEXT: dict[str, str] = {
     "settings.wipe_value": "{count} tries",
     "settings.wipe_saved": "Erase limit changed.",
     "settings.wipe_apply": "Save erase limit",
+    # -- hub and sync (Settings → Hub and sync, the sync screen, the home badge) --------
+    "hub.title": "Hub and sync",
+    "hub.section": "Hub and sync",
+    "hub.open": "Connect to hub",
+    "hub.manage": "Hub and sync",
+    "hub.not_connected": "Not connected to a hub: records stay on this phone only.",
+    "hub.connected": "Connected to the hub as team {team} ({role}).",
+    "hub.intro": (
+        "Your coordinator gives you the hub address and a one-time enrollment code, "
+        "or a QR code whose text holds both. Paste that text as the code."
+    ),
+    "hub.address": "Hub address",
+    "hub.address_hint": "like http://10.0.0.5:8660",
+    "hub.code": "Enrollment code",
+    "hub.code_hint": "like ABCD-EFGH-… or the QR code text",
+    "hub.connect": "Connect",
+    "hub.connected_toast": "Connected to the hub. Syncing now.",
+    "hub.address_invalid": "Type the address your coordinator gave, starting with http:// or https://.",
+    "hub.unreachable": (
+        "Could not reach the hub at this address. Check the address and that this "
+        "phone is online, then try again."
+    ),
+    "hub.untrusted": (
+        "The hub's answer could not be verified. Check the address; if it keeps "
+        "happening, ask your coordinator."
+    ),
+    "hub.already": "This phone is already connected to a hub.",
+    "hub.this_phone": "This phone",
+    "hub.line_team": "Team: {team}",
+    "hub.line_role": "Role: {role}",
+    "hub.line_hub": "Hub: {hub}",
+    "hub.line_device": "Device: {device}",
+    "hub.org_intro": (
+        "This phone is a coordinator's. To read every team's contacts, type the "
+        "organisation passphrase once; the key it opens is then kept in this vault."
+    ),
+    "hub.org_passphrase": "Organisation passphrase",
+    "hub.org_unlock": "Unlock team records",
+    "hub.org_wrong": "That is not the organisation passphrase. Check it and try again.",
+    "hub.org_ready": "Team records unlocked: this phone can read every team's contacts.",
+    "hub.org_done": "Team records unlocked. The next sync fetches every team's contacts.",
+    "hub.retention": "Keep synced records readable for",
+    "hub.retention_intro": (
+        "Once the hub has had a contact or checkpoint log this long, its details are "
+        "removed from this phone. A stub stays here; the hub keeps the record."
+    ),
+    "hub.retention_value": "{days} days",
+    "hub.retention_saved": "Retention changed.",
+    "hub.open_sync": "Sync status",
+    "sync.title": "Sync",
+    "sync.now": "Sync now",
+    "sync.retry": "Retry",
+    "sync.not_enrolled": "This phone is not connected to a hub yet. Connect it to send your records to your organisation.",
+    "sync.never": "Not synced yet",
+    "sync.last": "Last sync {when}",
+    "sync.headline_ok": "Up to date",
+    "sync.headline_waiting": "Waiting to sync",
+    "sync.up_to_date": "Nothing waiting to be sent.",
+    "sync.pending": "{count} changes waiting to be sent.",
+    "sync.running": "Syncing…",
+    "sync.progress_records": "{sent} of {total} changes sent",
+    "sync.progress_bytes": "{sent} sent, {received} received",
+    "sync.failed": "Last sync failed",
+    "sync.revoked": "Sync is off on this phone.",
+    "sync.auto": "Sync also runs by itself while the hub can be reached.",
+    "sync.rejected": "{count} changes were refused by the hub and will not be sent again.",
+    "sync.unreadable": "{count} records from the hub could not be read and were skipped.",
+    "sync.pack_installed": "New guidance installed (version {version}).",
+    "sync.pack_refused": "A guidance update from the hub was refused; the current one stays.",
+    "sync.teams": "All teams' contacts",
+    "badge.synced": "Synced {when}",
+    "badge.never": "Not synced yet",
+    "badge.waiting": "{count} waiting",
+    "badge.syncing": "Syncing… {sent} of {total}",
+    "badge.failed": "Sync failed",
+    "badge.revoked": "Sync is off",
+    "badge.open": "Sync status",
+    "ago.now": "just now",
+    "ago.minutes": "{n} min ago",
+    "ago.hours": "{n} h ago",
+    "ago.yesterday": "yesterday",
+    "ago.days": "{n} days ago",
+    "size.bytes": "{n} B",
+    "size.kb": "{n} KB",
+    "size.mb": "{n} MB",
+    "sync.fail.rejected": (
+        "The hub refused this sync. Your records are safe on this phone; tap Retry "
+        "later, or ask your coordinator if it keeps happening."
+    ),
+    "teams.title": "All teams' contacts",
+    "teams.team": "Team {team}: {count} contacts",
+    "teams.no_team": "no team",
+    "teams.empty": "No contacts from any team yet. Sync to fetch them.",
+    "teams.locked": (
+        "Unlock team records in Settings → Hub and sync (organisation passphrase) "
+        "to read every team's contacts."
+    ),
+    "teams.conflicts": "{count} with two versions to reconcile",
+    # -- records kept only at the hub (retention) ------------------------------------------
+    "row.purged": "{kind}: kept at the hub",
+    "row.purged_when": "last saved {when}",
+    "marker.purged": "Kept at the hub",
+    "record.purged_note": (
+        "This record's details were removed from this phone after the hub had it for "
+        "the retention period. The hub keeps it; a coordinator can read it."
+    ),
     # -- form errors (next to the field) --------------------------------------------------
     "field.required": "Required.",
     "field.too_long": "Too long.",
@@ -257,6 +363,10 @@ TEXT: dict[str, str] = {
     "field.same_as_passphrase": "Must differ from your real passphrase.",
     "field.invalid": "Check this value.",
     "field.wrong_passphrase": "Wrong passphrase.",
+    "field.unknown_code": "The hub does not know this code. Check it, or ask your coordinator for a new one.",
+    "field.code_used": "This code was already used: each code works once. Ask your coordinator for a new one.",
+    "field.code_expired": "This code has expired. Ask your coordinator for a new one.",
+    "field.code_refused": "The hub refused this code. Ask your coordinator for a new one.",
     # -- errors (describe) ----------------------------------------------------------------
     "err.app_error": "Something went wrong. Nothing was lost.",
     "err.store_error": "The vault could not be read or written. Try again.",
@@ -275,12 +385,33 @@ TEXT: dict[str, str] = {
     "err.record_not_found": "That record is no longer here.",
     "err.validation_failed": "Some fields need a fix. They are marked in red.",
     "err.content_error": "A guidance pack is broken; the installed one is still used.",
-    "err.sync_error": "Sync failed. Your records are safe on this phone.",
-    "err.hub_unreachable": "No connection to the hub. Records stay on this phone until the next sync.",
-    "err.auth_required": "This phone is not enrolled with the hub.",
-    "err.device_revoked": "The hub has revoked this phone.",
-    "err.rejected": "The hub refused the request ({status}).",
-    "err.protocol_error": "The hub's answer could not be read.",
+    "err.sync_error": "Sync failed. Your records are safe on this phone; tap Retry.",
+    "err.hub_unreachable": (
+        "No connection to the hub. Records stay safe on this phone; sync tries again "
+        "by itself, or tap Retry when you have signal."
+    ),
+    "err.auth_required": (
+        "The hub did not accept this phone. Check that the phone's date and time are "
+        "right, then tap Retry; if it keeps failing, ask your coordinator."
+    ),
+    "err.auth.not_enrolled": "This phone is not connected to a hub yet: connect it in Settings → Hub and sync.",
+    "err.auth.stale_request": "This phone's clock is too far off. Set the right date and time, then tap Retry.",
+    "err.auth.unknown_device": "The hub does not know this phone any more. Ask your coordinator to enroll it again.",
+    "err.auth.unknown_code": "The hub does not know this code. Check it, or ask your coordinator for a new one.",
+    "err.auth.code_used": "This code was already used: each code works once. Ask your coordinator for a new one.",
+    "err.auth.code_expired": "This code has expired. Ask your coordinator for a new one.",
+    "err.device_revoked": (
+        "A coordinator removed this phone from the hub, so it can no longer sync. "
+        "Ask your coordinator."
+    ),
+    "err.rejected": (
+        "The hub refused the request ({status}). Your records are safe on this phone; "
+        "try again later, or ask your coordinator if it keeps happening."
+    ),
+    "err.protocol_error": (
+        "The hub's answer could not be read or verified. Check the hub address; if it "
+        "keeps happening, ask your coordinator."
+    ),
 }
 
 # Display labels of the closed vocabularies in models/enums.py, by enum group.
@@ -372,6 +503,7 @@ ENUMS: dict[str, dict[str, str]] = {
         "community_exposure": "Community exposure",
     },
     "sensitivity": {"normal": "Normal", "high": "High"},
+    "role": {"field": "field staff", "coordinator": "coordinator"},
     "contact_status": {"planned": "Planned", "done": "Done"},
     "compliance": {
         "pending": "Pending",

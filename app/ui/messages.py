@@ -11,10 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.errors import AppError, Rejected, WrongPassphrase
+from app.errors import AppError, AuthRequired, Rejected, WrongPassphrase
 from app.ui import catalog_en
 
-__all__ = ["describe", "enum_label", "field_error", "has", "t", "use_catalog"]
+__all__ = [
+    "describe",
+    "describe_code",
+    "enum_label",
+    "field_error",
+    "has",
+    "t",
+    "use_catalog",
+]
 
 _text: Mapping[str, str] = catalog_en.TEXT
 _enums: Mapping[str, Mapping[str, str]] = catalog_en.ENUMS
@@ -62,8 +70,18 @@ def describe(error: AppError) -> str:
         return t("unlock.wrong_left", left=error.remaining)
     if isinstance(error, Rejected):
         return t("err.rejected", status=error.status)
+    if isinstance(error, AuthRequired) and has(f"err.auth.{error.detail}"):
+        return t(f"err.auth.{error.detail}")
     for cls in type(error).__mro__:
         code = getattr(cls, "code", None)
         if isinstance(code, str) and has(f"err.{code}"):
             return t(f"err.{code}")
     return t("err.app_error")
+
+
+def describe_code(code: str) -> str:
+    """Plain words for an error known only by its code (a sync status's failure)."""
+    for key in (f"sync.fail.{code}", f"err.{code}"):
+        if has(key):
+            return t(key)
+    return t("err.sync_error")

@@ -82,9 +82,12 @@ def default_routes() -> Routes:
         checkpoint,
         contact,
         home,
+        hub,
         places,
         records,
         settings,
+        sync,
+        teams,
     )
 
     return Routes(
@@ -106,5 +109,9 @@ def default_routes() -> Routes:
             Route("/place/new", places.PlaceFormScreen, parent="/places"),
             Route("/place/{id}", places.PlaceFormScreen, parent="/places"),
             Route("/settings", settings.SettingsScreen, tab=3),
+            Route("/hub", hub.HubScreen, parent="/settings"),
+            Route("/sync", sync.SyncScreen, parent="/"),
+            Route("/teams", teams.TeamsScreen, parent="/sync"),
+            Route("/teams/{id}", records.RecordScreen, parent="/teams"),
         ]
     )

@@ -57,7 +57,10 @@ class Screen:
             self.body(),
             # A key per route: the view on screen is refilled, not replaced, and
             # without it the new screen would inherit the old one's scroll offset.
-            key=f"body:{self.route}",
+            # A key per build too: a screen rebuilt on the same route whose body
+            # matched the old one by key would have its controls frozen by Flet's
+            # diff, and a later change to them (a sync status...) would raise.
+            key=f"body:{self.route}:{id(self)}",
             spacing=12,
             scroll=ft.ScrollMode.AUTO,
             expand=True,

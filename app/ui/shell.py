@@ -23,6 +23,7 @@ from app.ui.feedback import Feedback
 from app.ui.messages import t
 from app.ui.routes import TABS, Routes
 from app.ui.screen import FormScreen, Screen
+from app.ui.syncbridge import attach_sync
 from app.ui.theme import apply_theme
 
 __all__ = ["Shell"]
@@ -134,6 +135,7 @@ class Shell(Feedback):
     def opened(self, services: Services) -> None:
         """Called by the unlock screen: keep the services, go back to work."""
         self._services = services
+        attach_sync(self, services, refresh_s=30.0 if self._tick_s else None)
         self._idle_s = services.preferences.idle_timeout_s()
         self.touch()
         # The form on screen at the lock shows its own "restored" banner.

@@ -28,6 +28,7 @@ __all__ = [
     "row_summary",
     "secondary",
     "section_title",
+    "stub_detail",
     "when_text",
 ]
 
@@ -165,6 +166,9 @@ def when_text(row: RecordRow) -> str:
 
 def row_summary(row: RecordRow) -> tuple[str, str]:
     """Title and subtitle of a record row."""
+    if row.purged:  # a stub: its kind and when it was saved, nothing else is real
+        title = t("row.purged", kind=enum_label("record_kind", row.kind))
+        return title, t("row.purged_when", when=when_text(row))
     if row.kind == "checkpoint":
         title = t("row.checkpoint", outcome=enum_label("outcome", row.detail))
     elif row.kind == "contact":
@@ -181,6 +185,8 @@ def row_summary(row: RecordRow) -> tuple[str, str]:
 
 def _markers(row: RecordRow) -> list[ft.Control]:
     found: list[ft.Control] = []
+    if row.purged:
+        found.append(marker(t("marker.purged"), "neutral"))
     if row.kind == "checkpoint" and row.status == "draft":
         found.append(marker(t("marker.draft"), "draft"))
     if row.kind == "contact" and row.status == "planned":
@@ -219,6 +225,17 @@ def record_tile(row: RecordRow, on_click: Handler | None) -> ft.Control:
         border=ft.Border.only(bottom=ft.BorderSide(1, "#d0d0d0")),
         ink=True,
     )
+
+
+def stub_detail(row: RecordRow) -> list[ft.Control]:
+    """The detail of a purged record: what it was, and why nothing more is here."""
+    title, subtitle = row_summary(row)
+    return [
+        ft.Text(title, size=20, weight=ft.FontWeight.BOLD),
+        ft.Text(subtitle, size=16),
+        ft.Row(_markers(row), wrap=True, spacing=6),
+        note(t("record.purged_note")),
+    ]
 
 
 def list_or_empty(controls: Iterable[ft.Control], empty: str) -> list[ft.Control]:

@@ -10,6 +10,7 @@ from app.services import Draft, RecordRow
 from app.ui.messages import enum_label, t
 from app.ui.screen import Screen
 from app.ui.theme import GAP
+from app.ui.views.sync import sync_badge
 from app.ui.widgets import (
     note,
     primary,
@@ -65,8 +66,7 @@ class HomeScreen(Screen):
                 spacing=GAP,
             ),
         ]
-        if overview.pending_count:
-            controls.append(note(t("home.pending", count=overview.pending_count)))
+        controls += filter(None, [sync_badge(self, overview.pending_count)])
         if drafts:
             controls.append(section_title(t("home.drafts")))
             controls.extend(self._draft_tile(d) for d in drafts)

@@ -22,6 +22,7 @@ from app.ui.widgets import (
     row_summary,
     secondary,
     section_title,
+    stub_detail,
 )
 
 __all__ = ["RecordScreen", "RecordsScreen"]
@@ -233,6 +234,8 @@ class RecordScreen(Screen):
 
     def body(self) -> list[ft.Control]:
         """Summary, markers, fields, actions, history."""
+        if self.row.purged:
+            return stub_detail(self.row)  # no edit, delete or history of a stub
         title, subtitle = row_summary(self.row)
         controls: list[ft.Control] = [
             ft.Text(title, size=20, weight=ft.FontWeight.BOLD),

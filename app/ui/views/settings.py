@@ -16,6 +16,7 @@ from app.services import IDLE_CHOICES_S, WIPE_CHOICES
 from app.ui.chips import ChipGroup
 from app.ui.messages import field_error, t
 from app.ui.screen import Screen
+from app.ui.views.hub import hub_entry
 from app.ui.widgets import field, note, primary, secondary, section_title
 
 __all__ = ["SettingsScreen"]
@@ -166,6 +167,7 @@ class SettingsScreen(Screen):
             )
 
         return [
+            *hub_entry(self),
             section_title(t("settings.idle")),
             self.idle.control,
             fold(

@@ -1,0 +1,51 @@
+"""Coordinator: every team's contacts, grouped by team, conflicts marked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from app.services import RecordRow, TeamRows
+from app.ui.messages import t
+from app.ui.screen import Screen
+from app.ui.widgets import note, record_tile, section_title
+
+__all__ = ["TeamsScreen"]
+
+
+class TeamsScreen(Screen):
+    """A plain list of all teams' contacts (the coordination screens come later)."""
+
+    def title(self) -> str:
+        """All teams' contacts."""
+        return t("teams.title")
+
+    def body(self) -> list[ft.Control]:
+        """One section per team, newest contact first."""
+        found = self.services.enroll.enrollment()
+        if found is None or not found.records_key_ready:
+            return [note(t("teams.locked"))]
+        teams = self.services.teams.contacts_by_team()
+        if not teams:
+            return [note(t("teams.empty"))]
+        controls: list[ft.Control] = []
+        for team in teams:
+            controls += self._team(team)
+        return controls
+
+    def _team(self, team: TeamRows) -> list[ft.Control]:
+        name = team.team or t("teams.no_team")
+        controls: list[ft.Control] = [
+            section_title(t("teams.team", team=name, count=len(team.rows)))
+        ]
+        conflicts = sum(1 for row in team.rows if row.conflict)
+        if conflicts:
+            controls.append(note(t("teams.conflicts", count=conflicts)))
+        controls += [
+            record_tile(row, self.shell.on(self._opener(row))) for row in team.rows
+        ]
+        return controls
+
+    def _opener(self, row: RecordRow) -> Any:
+        return lambda _: self.shell.go(f"/teams/{row.id}")
