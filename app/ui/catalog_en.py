@@ -247,17 +247,16 @@ TEXT: dict[str, str] = {
     "hub.title": "Hub and sync",
     "hub.section": "Hub and sync",
     "hub.open": "Connect to hub",
-    "hub.manage": "Hub and sync",
+    "hub.manage": "Hub details",
     "hub.not_connected": "Not connected to a hub: records stay on this phone only.",
     "hub.connected": "Connected to the hub as team {team} ({role}).",
     "hub.intro": (
-        "Your coordinator gives you the hub address and a one-time enrollment code, "
-        "or a QR code whose text holds both. Paste that text as the code."
+        "Your coordinator gives you the hub address (like http://10.0.0.5:8660) and "
+        "a one-time enrollment code (like ABCD-EFGH-…), or a QR code whose text holds "
+        "both: paste that text as the code."
     ),
     "hub.address": "Hub address",
-    "hub.address_hint": "like http://10.0.0.5:8660",
     "hub.code": "Enrollment code",
-    "hub.code_hint": "like ABCD-EFGH-… or the QR code text",
     "hub.connect": "Connect",
     "hub.connected_toast": "Connected to the hub. Syncing now.",
     "hub.address_invalid": "Type the address your coordinator gave, starting with http:// or https://.",
@@ -302,6 +301,7 @@ TEXT: dict[str, str] = {
     "sync.headline_waiting": "Waiting to sync",
     "sync.up_to_date": "Nothing waiting to be sent.",
     "sync.pending": "{count} changes waiting to be sent.",
+    "sync.pending_one": "1 change waiting to be sent.",
     "sync.running": "Syncing…",
     "sync.progress_records": "{sent} of {total} changes sent",
     "sync.progress_bytes": "{sent} sent, {received} received",
@@ -309,7 +309,9 @@ TEXT: dict[str, str] = {
     "sync.revoked": "Sync is off on this phone.",
     "sync.auto": "Sync also runs by itself while the hub can be reached.",
     "sync.rejected": "{count} changes were refused by the hub and will not be sent again.",
+    "sync.rejected_one": "1 change was refused by the hub and will not be sent again.",
     "sync.unreadable": "{count} records from the hub could not be read and were skipped.",
+    "sync.unreadable_one": "1 record from the hub could not be read and was skipped.",
     "sync.pack_installed": "New guidance installed (version {version}).",
     "sync.pack_refused": "A guidance update from the hub was refused; the current one stays.",
     "sync.teams": "All teams' contacts",
@@ -334,6 +336,7 @@ TEXT: dict[str, str] = {
     ),
     "teams.title": "All teams' contacts",
     "teams.team": "Team {team}: {count} contacts",
+    "teams.team_one": "Team {team}: 1 contact",
     "teams.no_team": "no team",
     "teams.empty": "No contacts from any team yet. Sync to fetch them.",
     "teams.locked": (

@@ -21,6 +21,7 @@ __all__ = [
     "field_error",
     "has",
     "t",
+    "tn",
     "use_catalog",
 ]
 
@@ -45,6 +46,12 @@ def t(key: str, **values: Any) -> str:
     """The text for ``key`` with ``values`` filled in (the key itself if missing)."""
     template = _text.get(key, key)
     return template.format(**values) if values else template
+
+
+def tn(key: str, count: int, **values: Any) -> str:
+    """Like :func:`t` for a count: ``key + "_one"`` when ``count`` is 1 and known."""
+    chosen = f"{key}_one" if count == 1 and has(f"{key}_one") else key
+    return t(chosen, count=count, **values)
 
 
 def enum_label(group: str, value: str | None) -> str:

@@ -102,6 +102,7 @@ def field(
         password=password,
         keyboard_type=ft.KeyboardType.NUMBER if number else ft.KeyboardType.TEXT,
         hint_text=hint,
+        error_max_lines=4,  # a plain-words error wraps instead of being cut off
         text_size=TEXT,
         autocorrect=not password,
         enable_suggestions=not password,

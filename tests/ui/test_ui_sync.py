@@ -179,7 +179,7 @@ async def test_a_failed_sync_says_why_and_retry_recovers(
     await tab.press("Sync now")
     await until(tab, lambda: tab.has_text("Last sync failed"), "failure shown")
     assert any("No connection to the hub" in text for text in tab.texts())
-    assert tab.has_text("1 changes waiting to be sent.")
+    assert tab.has_text("1 change waiting to be sent.")
     shell_of(tab).go("/")
     assert tab.has_text("Sync failed · 1 waiting")
     shell_of(tab).go("/sync")

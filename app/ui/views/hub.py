@@ -65,8 +65,9 @@ class HubScreen(Screen):
     def __init__(self, shell: Any, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         self.enrollment = self.services.enroll.enrollment()
-        self.address = field(t("hub.address"), hint=t("hub.address_hint"))
-        self.code = field(t("hub.code"), hint=t("hub.code_hint"))
+        # No hint text: a focused field's accessible name would take it on.
+        self.address = field(t("hub.address"))
+        self.code = field(t("hub.code"))
         self.org = field(t("hub.org_passphrase"), password=True)
         self.busy = ft.ProgressRing(visible=False, width=28, height=28)
         self.connect_button = primary(

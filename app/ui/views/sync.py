@@ -12,7 +12,7 @@ from typing import Any
 import flet as ft
 
 from app.services import Enrollment, SyncState, SyncStatus
-from app.ui.messages import enum_label, t
+from app.ui.messages import enum_label, t, tn
 from app.ui.screen import Screen
 from app.ui.syncbridge import bridge_of
 from app.ui.syncfmt import ago, badge, failure, progress
@@ -136,7 +136,7 @@ class SyncScreen(Screen):
             else t("sync.never")
         )
         self.pending.value = (
-            t("sync.pending", count=status.pending)
+            tn("sync.pending", status.pending)
             if status.pending
             else t("sync.up_to_date")
         )
@@ -149,7 +149,8 @@ class SyncScreen(Screen):
         self.failure.visible = problem is not None
         self.error.value = problem or ""
         self.retry.visible = status.state is SyncState.FAILED
-        self.now_row.visible = status.state is not SyncState.REVOKED
+        # After a failure, Retry is the one way to sync now.
+        self.now_row.visible = status.state not in (SyncState.REVOKED, SyncState.FAILED)
         self.now_button.disabled = running
         self.details.controls = _report_lines(status)
 
@@ -219,9 +220,9 @@ def _report_lines(status: SyncStatus) -> list[ft.Control]:
     lines: list[str] = []
     refused = sum(report.rejected.values())
     if refused:
-        lines.append(t("sync.rejected", count=refused))
+        lines.append(tn("sync.rejected", refused))
     if report.unreadable:
-        lines.append(t("sync.unreadable", count=report.unreadable))
+        lines.append(tn("sync.unreadable", report.unreadable))
     if report.pack_installed:
         lines.append(t("sync.pack_installed", version=report.pack_installed))
     if report.pack_error:

@@ -7,7 +7,7 @@ from typing import Any
 import flet as ft
 
 from app.services import RecordRow, TeamRows
-from app.ui.messages import t
+from app.ui.messages import t, tn
 from app.ui.screen import Screen
 from app.ui.widgets import note, record_tile, section_title
 
@@ -37,7 +37,7 @@ class TeamsScreen(Screen):
     def _team(self, team: TeamRows) -> list[ft.Control]:
         name = team.team or t("teams.no_team")
         controls: list[ft.Control] = [
-            section_title(t("teams.team", team=name, count=len(team.rows)))
+            section_title(tn("teams.team", len(team.rows), team=name))
         ]
         conflicts = sum(1 for row in team.rows if row.conflict)
         if conflicts:
