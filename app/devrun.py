@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import IO
@@ -29,6 +29,9 @@ from app.settings import LOOPBACK, PROJECT_ROOT
 __all__ = ["main"]
 
 HUB_DB = PROJECT_ROOT / "var" / "hub.db"
+# What `parley-hub demo` uses for a new demo organisation (hub/cli.py).
+DEMO_PASSPHRASE_ENV = "PARLEY_ORG_PASSPHRASE"
+DEMO_PASSPHRASE = "demo organisation passphrase"
 _START_S = 60.0
 
 
@@ -38,7 +41,6 @@ class HubStart:
 
     address: str = ""
     code: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 def _relay(stream: IO[str], lines: queue.Queue[str | None]) -> None:
@@ -71,8 +73,6 @@ def _read_start(proc: subprocess.Popen[str]) -> HubStart:
             found.address = line.split(maxsplit=2)[-1]
         elif line.startswith("enrollment code"):
             found.code = line.split(maxsplit=2)[-1]
-        elif line.startswith("demo organisation"):
-            found.notes.append(line)
     return found
 
 
@@ -120,19 +120,20 @@ def start_hub(port: int, db: Path = HUB_DB) -> tuple[subprocess.Popen[str], HubS
 def _banner(started: HubStart, db: Path) -> str:
     address = started.address
     uri = f"parley://enroll?hub={quote(address, safe='')}&code={started.code}"
-    enroll = (
-        f"PARLEY_HUB_DATABASE_URL=sqlite:///{db} "
-        "parley-hub enroll --team hq --role coordinator"
+    coordinator = (
+        f"{sys.executable} -m hub --database-url sqlite:///{db} "
+        f"enroll --team hq --role coordinator --url {address}"
     )
+    passphrase = os.environ.get(DEMO_PASSPHRASE_ENV, DEMO_PASSPHRASE)
     return "\n".join(
         [
             "",
             f"Parley hub:       {address}  (demo organisation, {db})",
-            *(f"                  {note}" for note in started.notes),
             f"Enrollment code:  {started.code}  (team demo, field staff; single use)",
             f"  or paste this:  {uri}",
             "  In the app: Settings → Connect to hub.",
-            f"  A coordinator code: {enroll}",
+            f"  A coordinator code: {coordinator}",
+            f"  (the demo organisation passphrase is {passphrase!r})",
             "",
         ]
     )
