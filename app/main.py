@@ -10,25 +10,50 @@ from collections.abc import Sequence
 from functools import partial
 
 from app.services import VaultGate, open_services
+from app.services.guidance import GuidanceLibrary, PackInstaller, bundled_pack_dir
 from app.settings import Settings
 from app.store import FilePepper, KdfParams, Vault
 
-__all__ = ["build_gate", "main", "run", "web_ready"]
+__all__ = ["build_gate", "build_guidance", "main", "run", "web_ready"]
 
 # Cheap Argon2id costs for tests only (PARLEY_TEST_FAST_KDF=1). The default always
 # calibrates at vault creation.
 TEST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
 INSTALL_HINT = "The local web build needs flet-web: pip install 'parley[web]'"
 
+log = logging.getLogger("parley")
+
+
+def build_guidance(settings: Settings) -> GuidanceLibrary:
+    """The guidance library every session shares: the installed pack, else bundled.
+
+    Raises:
+        ContentError: the bundled pack itself is broken (a build defect).
+    """
+    # verify=None for now: packs are only ever the bundled one or installed by
+    # hand. The hub and sync work passes the hub's signature check here (and to
+    # the installer it uses for downloaded packs), so unsigned packs are refused.
+    installer = PackInstaller(
+        settings.packs_dir, bundled=bundled_pack_dir("en"), verify=None
+    )
+    library = GuidanceLibrary(installer.active())
+    if installer.fallback_reason is not None:
+        log.warning("installed guidance pack unusable (%s)", installer.fallback_reason)
+    return library
+
 
 def build_gate(settings: Settings) -> VaultGate:
-    """The vault and the factory of per-session services."""
+    """The vault and the factory of per-session services (one guidance library)."""
     vault = Vault(
         settings.vault_dir,
         pepper=FilePepper(settings.pepper_path),
         kdf=TEST_KDF if settings.fast_kdf else None,
     )
-    factory = partial(open_services, default_idle_s=settings.idle_timeout_s)
+    factory = partial(
+        open_services,
+        default_idle_s=settings.idle_timeout_s,
+        guidance=build_guidance(settings),
+    )
     return VaultGate(vault, factory)
 
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from app.services.actors import ActorForm, ActorPage, ActorRow, ActorService
 from app.services.checkpoints import CheckpointForm, CheckpointService, QuickChoices
 from app.services.contacts import ContactForm, ContactService
 from app.services.drafts import Draft, DraftService
 from app.services.gate import VaultGate
+from app.services.guidance import GuidanceLibrary, GuidanceService
 from app.services.passphrase import Strength, strength
 from app.services.places import PlaceForm, PlaceService
 from app.services.preferences import IDLE_CHOICES_S, PreferenceService
@@ -75,6 +77,7 @@ class Services:
     drafts: DraftService
     preferences: PreferenceService
     security: SecurityService
+    guidance: GuidanceService
     _store: Store
 
     @property
@@ -90,16 +93,34 @@ class Services:
 ServicesFactory = Callable[[Store, Vault], Services]
 
 
-def open_services(store: Store, vault: Vault, *, default_idle_s: int = 300) -> Services:
-    """Build the services of one unlocked session around its own store."""
+@cache
+def _bundled_guidance() -> GuidanceLibrary:
+    return GuidanceLibrary.bundled()
+
+
+def open_services(
+    store: Store,
+    vault: Vault,
+    *,
+    default_idle_s: int = 300,
+    guidance: GuidanceLibrary | None = None,
+) -> Services:
+    """Build the services of one unlocked session around its own store.
+
+    ``guidance`` is the process-wide library the composition root built from the
+    installed content pack; without it (tests, tools) the bundled pack is used.
+    """
+    drafts = DraftService(store)
+    library = guidance or _bundled_guidance()
     return Services(
         actors=ActorService(store),
         places=PlaceService(store),
         checkpoints=CheckpointService(store),
         contacts=ContactService(store),
         records=RecordService(store),
-        drafts=DraftService(store),
+        drafts=drafts,
         preferences=PreferenceService(store, default_idle_s=default_idle_s),
         security=SecurityService(vault),
+        guidance=GuidanceService(library, store, drafts),
         _store=store,
     )
