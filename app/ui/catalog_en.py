@@ -145,6 +145,7 @@ TEXT: dict[str, str] = {
     # -- guidance library ------------------------------------------------------------
     "guide.title": "Guide",
     "guide.search": "Search the guide",
+    "guide.clear_search": "Clear the search",
     "guide.pick": "Help me choose a method",
     "guide.bookmarks": "Bookmarks",
     "guide.recent": "Recently read",

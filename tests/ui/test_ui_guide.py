@@ -93,6 +93,9 @@ async def test_search_ignores_a_wrong_accent_and_marks_the_matched_word(
     assert tab.field("Search the guide").value == "dèmarche"
     await tab.type("Search the guide", "zzzqqq")
     assert tab.has_text("No card matches")
+    await tab.press("Clear the search")
+    assert tab.field("Search the guide").value == ""
+    assert tab.has_text("Direct dialogue") and tab.has_text("Methods")
 
 
 async def test_card_shows_its_sections_records_recent_and_links_related(
@@ -182,6 +185,10 @@ async def test_contact_chip_opens_card_marked_consulted_then_saved(
     assert tab.field("Interlocutor's role").value == "Gate commander"
     assert "Guidance consulted" in tab.texts() and "Direct dialogue" in tab.texts()
     assert not _banner_shown(tab)  # nothing was locked: no "restored" banner
+    await tab.press("Guidance on Direct dialogue")  # open it again: already marked
+    assert tab.has_text("marked as consulted for your contact")
+    await tab.press("Back to the contact")
+    assert tab.route == "/contact/new"
     await tab.press("Save")
     record_id = tab.route.rsplit("/", 1)[1]
     services = _shell(tab).services

@@ -41,6 +41,9 @@ class LibraryScreen(GuideScreen):
             t("guide.search"), shell.state.get(_QUERY, ""), on_change=self._changed
         )
         self.search.prefix_icon = ft.Icons.SEARCH
+        self.search.suffix_icon = icon_action(
+            ft.Icons.CLEAR, t("guide.clear_search"), shell.on(self._clear)
+        )
         self.content = ft.Column(
             spacing=GAP, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
         )
@@ -75,6 +78,11 @@ class LibraryScreen(GuideScreen):
             self._fill()
         except AppError as err:
             self.shell.fail(err)
+
+    def _clear(self, _: Any) -> None:
+        self.search.value = ""
+        self.shell.state[_QUERY] = ""
+        self._fill()
 
     def _fill(self) -> None:
         query = (self.search.value or "").strip()

@@ -12,7 +12,7 @@ from app.ui.theme import TEXT
 from app.ui.views.checkpoint import save_bar
 from app.ui.views.guide import kind_name
 from app.ui.views.guide_nav import GuideScreen, card_route, card_tile, consult_target
-from app.ui.widgets import icon_action, note, primary, secondary
+from app.ui.widgets import icon_action, note, primary
 
 __all__ = ["CardScreen", "markdown"]
 
@@ -146,7 +146,7 @@ class CardScreen(GuideScreen):
 
     def _consult_button(self) -> ft.Control:
         if self.marked:
-            return secondary(
+            return primary(
                 t("guide.back_to_contact"),
                 self.shell.on(self._back_to_contact),
                 icon=ft.Icons.ARROW_BACK,

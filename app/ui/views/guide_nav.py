@@ -39,6 +39,7 @@ __all__ = [
 
 CONSULT = "guide.consult"
 TRAIL = "guide.trail"
+TRAIL_LIMIT = 50
 MARK_BG = "#ffe08a"  # matched words: bold on a yellow ground, legible in sunlight
 
 
@@ -95,7 +96,7 @@ class GuideScreen(Screen):
 
     @property
     def trail(self) -> list[str]:
-        """Routes to go back through, last one first."""
+        """Routes to go back through; Back goes to the last one."""
         found = self.shell.state.setdefault(TRAIL, [])
         assert isinstance(found, list)
         return found
@@ -111,7 +112,9 @@ class GuideScreen(Screen):
 
     def open(self, route: str) -> None:
         """Go deeper into the guide; Back will return here."""
-        self.trail.append(self.route)
+        trail = self.trail
+        trail.append(self.route)
+        del trail[:-TRAIL_LIMIT]
         self.shell.go(route)
 
     def opener(self, route: str) -> Callable[[Any], None]:
