@@ -7,32 +7,75 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from functools import partial
 
-from app.services import VaultGate, open_services
+from app.errors import ContentError
+from app.services import Services, VaultGate, open_services
+from app.services.guidance import GuidanceLibrary, PackInstaller, bundled_pack_dir
 from app.settings import Settings
-from app.store import FilePepper, KdfParams, Vault
+from app.store import FilePepper, KdfParams, Store, Vault
 
-__all__ = ["build_gate", "main", "run", "web_ready"]
+__all__ = ["SharedGuidance", "build_gate", "build_guidance", "main", "run", "web_ready"]
 
 # Cheap Argon2id costs for tests only (PARLEY_TEST_FAST_KDF=1). The default always
 # calibrates at vault creation.
 TEST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
 INSTALL_HINT = "The local web build needs flet-web: pip install 'parley[web]'"
 
+log = logging.getLogger("parley")
+
+
+def _refuse(_data: bytes) -> None:
+    raise ContentError("unsigned")
+
+
+def build_guidance(settings: Settings) -> GuidanceLibrary:
+    """The guidance library every session shares: the installed pack, else bundled.
+
+    Raises:
+        ContentError: the bundled pack itself is broken (a build defect).
+    """
+    # This installer only picks the pack in use; it installs nothing. Packs reach
+    # packs_dir through sync alone (app.services.hubpacks), whose installer takes
+    # only bytes the hub signed.
+    installer = PackInstaller(
+        settings.packs_dir, bundled=bundled_pack_dir("en"), verify=_refuse
+    )
+    library = GuidanceLibrary(installer.active())
+    if installer.fallback_reason is not None:
+        log.warning("installed guidance pack unusable (%s)", installer.fallback_reason)
+    return library
+
+
+class SharedGuidance:
+    """The guidance library new sessions get; a pack installed by sync replaces it."""
+
+    def __init__(self, library: GuidanceLibrary) -> None:
+        self.current = library
+
+    def replace(self, library: GuidanceLibrary) -> None:
+        """Give ``library`` to the sessions opened from now on."""
+        self.current = library
+
 
 def build_gate(settings: Settings) -> VaultGate:
-    """The vault and the factory of per-session services."""
+    """The vault and the factory of per-session services (one guidance library)."""
     vault = Vault(
         settings.vault_dir,
         pepper=FilePepper(settings.pepper_path),
         kdf=TEST_KDF if settings.fast_kdf else None,
     )
-    factory = partial(
-        open_services,
-        default_idle_s=settings.idle_timeout_s,
-        packs_dir=settings.data_dir / "packs",
-    )
+    shared = SharedGuidance(build_guidance(settings))
+
+    def factory(store: Store, opened: Vault) -> Services:
+        return open_services(
+            store,
+            opened,
+            default_idle_s=settings.idle_timeout_s,
+            guidance=shared.current,
+            packs_dir=settings.packs_dir,
+            on_pack=shared.replace,
+        )
+
     return VaultGate(vault, factory)
 
 

@@ -53,6 +53,11 @@ class Settings:
         return self.data_dir / "vault"
 
     @property
+    def packs_dir(self) -> Path:
+        """Guidance content packs installed after the app was built."""
+        return self.data_dir / "packs"
+
+    @property
     def pepper_path(self) -> Path:
         """The device pepper, kept apart from the vault directory."""
         return self.data_dir / "device" / "p.bin"

@@ -78,6 +78,17 @@ class HybridClock:
         self._last = Hlc(wall, counter, self._node)
         return self._last
 
+    def catch_up(self, earlier: Hlc) -> None:
+        """Move past a reading this node issued elsewhere (trusted: no drift check).
+
+        Used when two sessions share one device identity and vault.
+        """
+        if (earlier.wall_ms, earlier.counter) > (
+            self._last.wall_ms,
+            self._last.counter,
+        ):
+            self._last = Hlc(earlier.wall_ms, earlier.counter, self._node)
+
     def observe(self, remote: Hlc) -> None:
         """Move past a reading received from another node.
 

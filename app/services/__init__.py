@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from app.services.actors import ActorForm, ActorPage, ActorRow, ActorService
@@ -24,7 +25,12 @@ from app.services.contacts import ContactForm, ContactService
 from app.services.drafts import Draft, DraftService
 from app.services.enroll import Enrollment, EnrollService
 from app.services.gate import VaultGate
-from app.services.guidance import bundled_pack_dir
+from app.services.guidance import (
+    GuidanceLibrary,
+    GuidanceService,
+    Pack,
+    bundled_pack_dir,
+)
 from app.services.hublink import RemoteWipe, VaultSync, stop_in_background
 from app.services.hubpacks import HubPacks
 from app.services.passphrase import Strength, strength
@@ -91,6 +97,7 @@ class Services:
     drafts: DraftService
     preferences: PreferenceService
     security: SecurityService
+    guidance: GuidanceService
     _store: Store
     enroll: EnrollService
     sync: SyncService
@@ -111,22 +118,41 @@ class Services:
 ServicesFactory = Callable[[Store, Vault], Services]
 
 
+@cache
+def _bundled_guidance() -> GuidanceLibrary:
+    return GuidanceLibrary.bundled()
+
+
 def open_services(
     store: Store,
     vault: Vault,
     *,
     default_idle_s: int = 300,
+    guidance: GuidanceLibrary | None = None,
     packs_dir: Path | None = None,
+    on_pack: Callable[[GuidanceLibrary], None] | None = None,
 ) -> Services:
     """Build the services of one unlocked session around its own store.
 
+    ``guidance`` is the process-wide library the composition root built from the
+    installed content pack; without it (tests, tools) the bundled pack is used.
     Background sync starts at once when the device is enrolled with a hub.
     ``packs_dir`` is where guidance packs from the hub are installed (none are
-    taken when it is ``None``).
+    taken when it is ``None``); after an install this session reads the new pack
+    and ``on_pack`` hands it to the sessions opened later.
     """
+    drafts = DraftService(store)
+    library = guidance or _bundled_guidance()
     remote_wipe = RemoteWipe(store, vault)
+
+    def installed(pack: Pack) -> None:
+        fresh = GuidanceLibrary(pack)
+        services.guidance.library = fresh
+        if on_pack is not None:
+            on_pack(fresh)
+
     packs = (
-        HubPacks.create(packs_dir, bundled=bundled_pack_dir())
+        HubPacks.create(packs_dir, bundled=bundled_pack_dir(), on_installed=installed)
         if packs_dir is not None
         else None
     )
@@ -137,9 +163,10 @@ def open_services(
         checkpoints=CheckpointService(store),
         contacts=ContactService(store),
         records=RecordService(store),
-        drafts=DraftService(store),
+        drafts=drafts,
         preferences=PreferenceService(store, default_idle_s=default_idle_s),
         security=SecurityService(vault),
+        guidance=GuidanceService(library, store, drafts),
         _store=store,
         enroll=EnrollService(store),
         sync=sync,

@@ -13,6 +13,7 @@ from app.services.validation import (
     parse_datetime,
     parse_id,
     parse_minutes,
+    parse_seen,
 )
 from app.store import Store
 from models import CheckpointLog, Contact
@@ -51,6 +52,8 @@ class CheckpointForm:
     notes: str = ""
     constraint: str = ""
     complete: bool = False
+    # The revisions this form was opened on (see ContactForm.seen).
+    seen: str = ""
 
 
 def _recent(ids: list[object], names: dict[str, str], limit: int) -> list[Option]:
@@ -123,8 +126,10 @@ class CheckpointService:
             RecordNotFound: if there is no such log.
         """
         log = self._get(log_id)
+        entry = self._store.get(log.id)
         return CheckpointForm(
             id=str(log.id),
+            seen=",".join(str(h) for h in entry.heads) if entry else "",
             place_id=str(log.place_id or ""),
             actor_id=str(log.actor_id or ""),
             observed_at=local_stamp(log.observed_at),
@@ -173,7 +178,8 @@ class CheckpointService:
         }
         kept = base.model_dump(exclude=set(fields)) if base else {}
         log = build(CheckpointLog, **(kept | fields))
-        return str(self._store.save(log).id)
+        seen = parse_seen(form.seen) if form.id else None
+        return str(self._store.save(log, parents=seen or None).id)
 
     def _get(self, log_id: str) -> CheckpointLog:
         entry = self._store.get(parse_id(log_id))

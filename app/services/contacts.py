@@ -9,7 +9,13 @@ from typing import Any
 
 from app.errors import RecordNotFound, ValidationFailed
 from app.services.snapshot import RecordRow, Snapshot
-from app.services.validation import build, optional_id, parse_date, parse_id
+from app.services.validation import (
+    build,
+    optional_id,
+    parse_date,
+    parse_id,
+    parse_seen,
+)
 from app.store import Store
 from models import Commitment, Contact, FollowUp, SyncedRecord
 from models.enums import ContactStatus
@@ -45,6 +51,9 @@ class ContactForm:
     cards: list[str] = field(default_factory=list)
     notes: str = ""
     follow_ups: list[dict[str, str]] = field(default_factory=list)
+    # The revisions this form was opened on: saving names them as parents, so an
+    # edit made elsewhere in between shows as a conflict instead of being lost.
+    seen: str = ""
 
 
 def _blank(row: dict[str, str], *keys: str) -> bool:
@@ -121,6 +130,7 @@ class ContactService:
         ]
         return ContactForm(
             id=str(contact.id),
+            seen=self._seen(contact.id),
             on=contact.on.isoformat(),
             status=contact.status.value,
             contact_kind=contact.contact_kind.value,
@@ -168,7 +178,8 @@ class ContactService:
         contact = build(Contact, **(kept | fields))
         batch: list[SyncedRecord] = [contact]
         batch.extend(self._follow_up_batch(contact, follow_rows))
-        self._store.save_many(batch)
+        seen = parse_seen(form.seen) if form.id else None
+        self._store.save_many(batch, parents={contact.id: seen} if seen else None)
         return str(contact.id)
 
     def _fields(
@@ -238,6 +249,10 @@ class ContactService:
             (f for f in found if f.contact_id == contact_id),
             key=lambda f: (f.due or dt.date.max, f.title.casefold()),
         )
+
+    def _seen(self, contact_id: uuid.UUID) -> str:
+        entry = self._store.get(contact_id)
+        return ",".join(str(h) for h in entry.heads) if entry else ""
 
     def _get(self, contact_id: str) -> Contact:
         entry = self._store.get(parse_id(contact_id))

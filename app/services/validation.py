@@ -19,6 +19,7 @@ __all__ = [
     "parse_datetime",
     "parse_id",
     "parse_minutes",
+    "parse_seen",
     "require",
 ]
 
@@ -136,3 +137,14 @@ def parse_id(text: str) -> uuid.UUID:
 def optional_id(text: str) -> uuid.UUID | None:
     """Parse an optional id (blank means none)."""
     return parse_id(text) if text.strip() else None
+
+
+def parse_seen(text: str) -> list[uuid.UUID]:
+    """Parse a form's ``seen`` field (comma-separated revision ids); skip junk."""
+    out: list[uuid.UUID] = []
+    for part in text.split(","):
+        try:
+            out.append(uuid.UUID(part.strip()))
+        except ValueError:
+            continue
+    return out

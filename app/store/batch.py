@@ -7,15 +7,16 @@ head it needs in one query and writes each table with one ``executemany``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from pydantic import ValidationError
+from sqlalchemy import Connection, bindparam, insert, update
 
-from app.errors import RecordNotFound
+from app.errors import ValidationFailed
 from app.store import tables
-from app.store.crypto import Keyring
-from app.store.records import HeadState, pack_revision, pick_winner, unpack_revision
+from app.store.records import HeadState, pack_revision, pick_winner
+from app.store.rows import Rows
 from models import SyncedRecord
 
 if TYPE_CHECKING:
@@ -24,73 +25,70 @@ if TYPE_CHECKING:
 __all__ = ["Batch"]
 
 R = TypeVar("R", bound=SyncedRecord)
-_CHUNK = 500
 _UPDATE_HEAD = (
     update(tables.heads)
-    .where(tables.heads.c.id == bindparam("rid"))
+    .where(tables.heads.c.id == bindparam("key"))
     .values(b=bindparam("blob"))
 )
 
 
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+def checked_json(record: SyncedRecord) -> bytes:
+    """Serialise a record, re-validating it first (``model_copy`` skips validation).
+
+    Raises:
+        ValidationFailed: with field names and codes only, never the values.
+    """
+    doc = record.model_dump_json().encode()
+    try:
+        type(record).model_validate_json(doc)
+    except ValidationError as exc:
+        fields = {
+            str((e.get("loc") or ("record",))[0]): e["type"] for e in exc.errors()
+        }
+        raise ValidationFailed(fields) from None
+    return doc
 
 
 class Batch:
     """Pending writes for one transaction of one :class:`Store`."""
 
-    def __init__(
-        self, store: Store, conn: Connection, keys: Keyring, record_ids: list[str]
-    ) -> None:
+    def __init__(self, store: Store, rows: Rows, record_ids: list[str]) -> None:
         self._store = store
-        self._conn = conn
-        self._keys = keys
-        self._states: dict[str, HeadState | None] = {}
+        self._rows = rows
+        self._states: dict[str, HeadState | None] = dict.fromkeys(record_ids)
+        self._states.update(rows.load_heads(set(record_ids)))
         self._fresh: set[str] = set()
         self._revs: dict[str, SyncedRecord] = {}
+        self._docs: dict[str, bytes] = {}
         self._outbox: list[dict[str, str]] = []
-        self._load_heads(sorted(set(record_ids)))
-
-    def _load_heads(self, ids: list[str]) -> None:
-        h = tables.heads
-        for chunk in _chunks(ids):
-            for row in self._conn.execute(
-                select(h.c.id, h.c.b).where(h.c.id.in_(chunk))
-            ):
-                plain = self._keys.open(row.b, table="h", row_id=row.id, column="b")
-                self._states[row.id] = HeadState.unpack(plain)
-        for rid in ids:
-            self._states.setdefault(rid, None)
-
-    def known_revisions(self, rev_ids: list[str]) -> set[str]:
-        """Return which of ``rev_ids`` the vault already holds."""
-        r = tables.revisions
-        found: set[str] = set()
-        for chunk in _chunks(sorted(set(rev_ids))):
-            found.update(
-                self._conn.execute(select(r.c.id).where(r.c.id.in_(chunk))).scalars()
-            )
-        return found
 
     def heads_of(self, record_id: str) -> list[str] | None:
         """Current heads of a record in this batch, or ``None`` if it is new."""
         state = self._states.get(record_id)
         return state.heads() if state else None
 
-    def add_local(self, record: R) -> R:
-        """Stamp ``record`` as a new revision on top of its heads, and queue it."""
+    def add_local(self, record: R, parents: list[uuid.UUID] | None = None) -> R:
+        """Stamp ``record`` as a new local revision and queue it for the hub.
+
+        ``parents`` are the revisions the author saw (unknown ones are dropped); by
+        default, the record's current heads.
+        """
         state = self._states.get(str(record.id))
-        parents = [uuid.UUID(h) for h in state.heads()] if state else []
-        stamped = self._store.stamp(record, parents)
-        self.add_revision(stamped)
-        self._outbox.append({"id": str(stamped.rev)})
+        known = set(state.graph) if state else set()
+        if parents is None:
+            chosen = [uuid.UUID(h) for h in state.heads()] if state else []
+        else:
+            chosen = [p for p in parents if str(p) in known]
+        stamped = self._store.stamp(record, chosen)
+        self.add_revision(stamped, doc=checked_json(stamped))
+        self._outbox.append({"id": self._rows.rev_key(str(stamped.rev))})
         return stamped
 
-    def add_revision(self, rev: SyncedRecord) -> None:
+    def add_revision(self, rev: SyncedRecord, *, doc: bytes | None = None) -> None:
         """Add one revision to its record's graph and recompute the winner."""
         rid, rev_id = str(rev.id), str(rev.rev)
         self._revs[rev_id] = rev
+        self._docs[rev_id] = doc or rev.model_dump_json().encode()
         state = self._states.get(rid)
         if state is None:
             state = HeadState(kind=rev.kind.value)
@@ -98,25 +96,19 @@ class Batch:
             self._fresh.add(rid)
         state.add(rev_id, [str(p) for p in rev.parents])
         heads = state.heads()
-        winner = (
-            rev
-            if heads == [rev_id]
-            else pick_winner([self._revision(h) for h in heads])
-        )
-        state.doc = winner.model_dump_json().encode()
+        if heads == [rev_id]:
+            state.doc = self._docs[rev_id]
+        else:
+            winner = pick_winner([self._revision(h) for h in heads])
+            state.doc = (
+                self._docs.get(str(winner.rev)) or winner.model_dump_json().encode()
+            )
         state.dirty = True
 
     def _revision(self, rev_id: str) -> SyncedRecord:
         if rev_id in self._revs:
             return self._revs[rev_id]
-        blob = self._conn.execute(
-            select(tables.revisions.c.b).where(tables.revisions.c.id == rev_id)
-        ).scalar()
-        if blob is None:
-            raise RecordNotFound()
-        return unpack_revision(
-            self._keys.open(blob, table="r", row_id=rev_id, column="b")
-        )
+        return self._rows.load_revision(rev_id)
 
     def flush(
         self,
@@ -126,32 +118,33 @@ class Batch:
         put_meta: Callable[[Connection, str, Any], None] | None = None,
     ) -> None:
         """Write every pending row, then the clock and any state values."""
-        seal = self._keys.seal
+        rows, conn = self._rows, self._rows.conn
+        seal = rows.keys.seal
         if self._revs:
-            rows = [
-                {
-                    "id": rid,
-                    "b": seal(pack_revision(rev), table="r", row_id=rid, column="b"),
-                }
-                for rid, rev in self._revs.items()
-            ]
-            self._conn.execute(insert(tables.revisions), rows)
+            new_revs = []
+            for rev_id, rev in self._revs.items():
+                key = rows.rev_key(rev_id)
+                packed = pack_revision(rev.kind, self._docs[rev_id])
+                blob = seal(packed, table="r", row_id=key, column="b")
+                new_revs.append({"id": key, "b": blob})
+            conn.execute(insert(tables.revisions), new_revs)
         new, changed = [], []
         for rid, state in self._states.items():
             if state is None or not state.dirty:
                 continue
-            blob = seal(state.pack(), table="h", row_id=rid, column="b")
+            key = rows.head_key(rid)
+            blob = seal(state.pack(), table="h", row_id=key, column="b")
             if rid in self._fresh:
-                new.append({"id": rid, "b": blob})
+                new.append({"id": key, "b": blob})
             else:
-                changed.append({"rid": rid, "blob": blob})
+                changed.append({"key": key, "blob": blob})
         if new:
-            self._conn.execute(insert(tables.heads), new)
+            conn.execute(insert(tables.heads), new)
         if changed:
-            self._conn.execute(_UPDATE_HEAD, changed)
+            conn.execute(_UPDATE_HEAD, changed)
         if self._outbox:
-            self._conn.execute(insert(tables.outbox), self._outbox)
+            conn.execute(insert(tables.outbox), self._outbox)
         writer = put_meta or self._store.put_meta
-        writer(self._conn, "clock", clock)
+        writer(conn, "clock", clock)
         for name, value in (meta or {}).items():
-            writer(self._conn, name, value)
+            writer(conn, name, value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from app.errors import DiskFull, MigrationFailed, VaultCorrupt
 from app.store import tables
@@ -42,9 +42,27 @@ def _outbox(conn: Connection, keyring: Keyring) -> None:
         conn.execute(insert(tables.outbox), ids)
 
 
+def _opaque_row_ids(conn: Connection, keyring: Keyring) -> None:
+    # Rows were keyed by record and revision ids, which the hub and other devices
+    # also know. Re-key them by keyed hash and re-seal each value for its new place.
+    for table, prefix in ((tables.heads, "h"), (tables.revisions, "r")):
+        for row in conn.execute(select(table.c.id, table.c.b)).all():
+            plain = keyring.open(row.b, table=table.name, row_id=row.id, column="b")
+            key = keyring.name(f"{prefix}/{row.id}")
+            blob = keyring.seal(plain, table=table.name, row_id=key, column="b")
+            conn.execute(
+                update(table).where(table.c.id == row.id).values(id=key, b=blob)
+            )
+    q = tables.outbox
+    for row in conn.execute(select(q.c.n, q.c.id)).all():
+        key = keyring.name(f"r/{row.id}")
+        conn.execute(update(q).where(q.c.n == row.n).values(id=key))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_base", _base),
     Migration("0002_outbox", _outbox),
+    Migration("0003_opaque_row_ids", _opaque_row_ids),
 )
 
 

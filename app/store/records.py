@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgpack
+from pydantic import ValidationError
 
+from app.errors import RecordUnreadable
 from models import RECORD_TYPES, RecordKind, SyncedRecord
 
 __all__ = ["Entry", "HeadState", "decode_record", "pick_winner", "stub_doc"]
@@ -28,8 +30,15 @@ _STUB_FILL: dict[RecordKind, dict[str, Any]] = {
 
 
 def decode_record(kind: str, doc: bytes) -> SyncedRecord:
-    """Validate a stored JSON document into its model."""
-    return RECORD_TYPES[RecordKind(kind)].model_validate_json(doc)
+    """Validate a stored JSON document into its model.
+
+    Raises:
+        RecordUnreadable: if it no longer fits its model (no value is quoted).
+    """
+    try:
+        return RECORD_TYPES[RecordKind(kind)].model_validate_json(doc)
+    except (ValidationError, ValueError):
+        raise RecordUnreadable("model") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +112,9 @@ def stub_doc(record: SyncedRecord) -> bytes:
     return type(record).model_validate(doc).model_dump_json().encode()
 
 
-def pack_revision(record: SyncedRecord) -> bytes:
-    """Serialise one revision for sealing."""
-    out: bytes = msgpack.packb([record.kind, record.model_dump_json().encode()])
+def pack_revision(kind: str, doc: bytes) -> bytes:
+    """Serialise one revision (its kind and JSON document) for sealing."""
+    out: bytes = msgpack.packb([kind, doc])
     return out
 
 

@@ -10,20 +10,13 @@ from typing import Any, TypeVar
 import msgpack
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from app.errors import RecordNotFound, StoreLocked
+from app.errors import RecordNotFound, RecordUnreadable, StoreLocked
 from app.store import tables
 from app.store.batch import Batch
 from app.store.crypto import Keyring
 from app.store.engine import Database
-from app.store.records import (
-    PURGED,
-    Entry,
-    HeadState,
-    as_meta,
-    decode_record,
-    stub_doc,
-    unpack_revision,
-)
+from app.store.records import PURGED, Entry, as_meta, decode_record, stub_doc
+from app.store.rows import Rows
 from models import RECORD_TYPES, Hlc, HybridClock, RecordKind, SyncedRecord
 
 __all__ = ["Store"]
@@ -48,6 +41,7 @@ class Store:
     def __init__(self, *, db: Database, keyring: Keyring) -> None:
         self._db: Database | None = db
         self._keys: Keyring | None = keyring
+        self.unreadable = 0  # rows the last listing had to skip
         identity = self.get_meta(_IDENTITY) or {}
         self.device: str = identity.get("device", "")
         self.team: str = identity.get("team", "")
@@ -116,22 +110,49 @@ class Store:
 
     # -- records: writes -----------------------------------------------------------
 
-    def save(self, record: R) -> R:
+    def save(self, record: R, *, parents: list[uuid.UUID] | None = None) -> R:
         """Store ``record`` as a new revision of its chain and queue it for the hub.
 
-        The new revision's parents are the record's current heads, so saving over an
-        open conflict resolves it. Returns the stored revision.
-        """
-        return self.save_many([record])[0]
+        ``parents`` are the heads the author saw when the edit began (a form passes
+        the heads it was opened on). A head that arrived since stays beside the new
+        revision: a visible conflict, never a silent overwrite. Without ``parents``
+        the record's current heads are used. Returns the stored revision.
 
-    def save_many(self, records: Sequence[R]) -> list[R]:
-        """Save several records in one transaction."""
-        db, _ = self._parts()
+        Raises:
+            ValidationFailed: if the record breaks a model rule (codes only).
+        """
+        return self.save_many(
+            [record], parents={record.id: parents} if parents else None
+        )[0]
+
+    def save_many(
+        self,
+        records: Sequence[R],
+        *,
+        parents: dict[uuid.UUID, list[uuid.UUID]] | None = None,
+    ) -> list[R]:
+        """Save several records in one transaction (``parents`` as in :meth:`save`)."""
+        db, keys = self._parts()
+        seen = parents or {}
         with db.writing() as conn:
-            batch = Batch(self, conn, self._parts()[1], [str(r.id) for r in records])
-            saved = [batch.add_local(record) for record in records]
+            self._catch_up_clock(conn)
+            batch = Batch(self, Rows(conn, keys), [str(r.id) for r in records])
+            saved = [batch.add_local(r, seen.get(r.id)) for r in records]
             batch.flush(clock=self.clock.last.encode())
         return saved
+
+    def _catch_up_clock(self, conn: Connection) -> None:
+        # Two sessions (tabs) may hold stores on one vault: move past the other's clock.
+        keys = self._parts()[1]
+        row_id = keys.name(_CLOCK)
+        blob = conn.execute(
+            select(tables.meta.c.b).where(tables.meta.c.k == row_id)
+        ).scalar()
+        if blob is not None:
+            stored = msgpack.unpackb(
+                keys.open(blob, table="m", row_id=row_id, column="b")
+            )
+            self.clock.catch_up(Hlc.decode(stored))
 
     def delete(self, record_id: uuid.UUID) -> SyncedRecord:
         """Replace a record with a tombstone revision (history is kept)."""
@@ -139,7 +160,7 @@ class Store:
         if entry is None:
             raise RecordNotFound()
         tomb = entry.record.model_copy(update={"deleted": True})
-        return self.save(tomb)
+        return self.save(tomb, parents=list(entry.heads))
 
     def stamp(self, record: R, parents: list[uuid.UUID]) -> R:
         """Return ``record`` as a new local revision with the given parents."""
@@ -169,11 +190,12 @@ class Store:
         heads, read inside the transaction: the revision supersedes whatever the
         device holds (registry kinds, whose merge happened per field at the hub).
         """
-        db, _ = self._parts()
+        db, keys = self._parts()
         revs = list(revisions)
         with db.writing() as conn:
-            batch = Batch(self, conn, self._parts()[1], [str(r.id) for r in revs])
-            known = batch.known_revisions([str(r.rev) for r in revs])
+            rows = Rows(conn, keys)
+            batch = Batch(self, rows, [str(r.id) for r in revs])
+            known = rows.known_revisions([str(r.rev) for r in revs])
             added = 0
             for rev in revs:
                 if str(rev.rev) in known:
@@ -193,35 +215,11 @@ class Store:
 
     # -- records: reads -------------------------------------------------------------
 
-    def _load_head(self, conn: Connection, rec_id: str) -> HeadState | None:
-        keys = self._parts()[1]
-        blob = conn.execute(
-            select(tables.heads.c.b).where(tables.heads.c.id == rec_id)
-        ).scalar()
-        if blob is None:
-            return None
-        return HeadState.unpack(keys.open(blob, table="h", row_id=rec_id, column="b"))
-
-    def _has_revision(self, conn: Connection, rev_id: str) -> bool:
-        found = conn.execute(
-            select(tables.revisions.c.id).where(tables.revisions.c.id == rev_id)
-        ).scalar()
-        return found is not None
-
-    def _revision(self, conn: Connection, rev_id: str) -> SyncedRecord:
-        keys = self._parts()[1]
-        blob = conn.execute(
-            select(tables.revisions.c.b).where(tables.revisions.c.id == rev_id)
-        ).scalar()
-        if blob is None:
-            raise RecordNotFound()
-        return unpack_revision(keys.open(blob, table="r", row_id=rev_id, column="b"))
-
     def get(self, record_id: uuid.UUID) -> Entry | None:
         """Return a record's current state, deleted or not, or ``None``."""
-        db, _ = self._parts()
+        db, keys = self._parts()
         with db.reading() as conn:
-            state = self._load_head(conn, str(record_id))
+            state = Rows(conn, keys).load_head(str(record_id))
         return state.entry() if state else None
 
     def entries(self, kinds: Iterable[RecordKind] | None = None) -> list[Entry]:
@@ -229,14 +227,18 @@ class Store:
         db, keys = self._parts()
         wanted = {k.value for k in kinds} if kinds is not None else None
         with db.reading() as conn:
-            rows = conn.execute(select(tables.heads.c.id, tables.heads.c.b)).all()
+            found = conn.execute(select(tables.heads.c.id, tables.heads.c.b)).all()
+        rows = Rows(conn, keys)
         out: list[Entry] = []
-        for row in rows:
-            state = HeadState.unpack(
-                keys.open(row.b, table="h", row_id=row.id, column="b")
-            )
-            if wanted is None or state.kind in wanted:
-                out.append(state.entry())
+        unreadable = 0
+        for row in found:
+            try:
+                state = rows.open_head(row.id, row.b)
+                if wanted is None or state.kind in wanted:
+                    out.append(state.entry())
+            except RecordUnreadable:
+                unreadable += 1  # one damaged row must not hide all the others
+        self.unreadable = unreadable
         return out
 
     def records(self, model: type[R], *, include_deleted: bool = False) -> list[R]:
@@ -250,26 +252,27 @@ class Store:
 
     def history(self, record_id: uuid.UUID) -> list[SyncedRecord]:
         """Return every revision of a record, oldest first."""
-        db, _ = self._parts()
+        db, keys = self._parts()
         with db.reading() as conn:
-            state = self._load_head(conn, str(record_id))
+            rows = Rows(conn, keys)
+            state = rows.load_head(str(record_id))
             if state is None:
                 raise RecordNotFound()
             if state.flags & PURGED:
                 return []
-            return [self._revision(conn, rev) for rev in state.order]
+            return [rows.load_revision(rev) for rev in state.order]
 
     # -- outbox ----------------------------------------------------------------
 
     def pending(self, limit: int | None = None) -> list[SyncedRecord]:
         """Return revisions not yet acknowledged by the hub, oldest first."""
-        db, _ = self._parts()
+        db, keys = self._parts()
         query = select(tables.outbox.c.id).order_by(tables.outbox.c.n)
         if limit is not None:
             query = query.limit(limit)
         with db.reading() as conn:
-            ids = list(conn.execute(query).scalars())
-            return [self._revision(conn, rev) for rev in ids]
+            rows = Rows(conn, keys)
+            return [rows.load_revision_at(key) for key in conn.execute(query).scalars()]
 
     def pending_count(self) -> int:
         """Return how many revisions wait for the hub."""
@@ -292,10 +295,12 @@ class Store:
         ``state`` (meta name → value) is written in the same transaction, so the
         sync bookkeeping never disagrees with the outbox.
         """
+        db, keys = self._parts()
         ids = [str(r) for r in rev_ids]
         if not ids and not state:
             return
-        with self._parts()[0].writing() as conn:
+        with db.writing() as conn:
+            ids = [Rows(conn, keys).rev_key(r) for r in ids]
             if ids:
                 conn.execute(delete(tables.outbox).where(tables.outbox.c.id.in_(ids)))
             for name, value in (state or {}).items():
@@ -314,20 +319,25 @@ class Store:
         db, keys = self._parts()
         done = 0
         with db.writing() as conn:
+            rows = Rows(conn, keys)
             queued = set(conn.execute(select(tables.outbox.c.id)).scalars())
             for record_id in record_ids:
                 rec_id = str(record_id)
-                state = self._load_head(conn, rec_id)
-                if state is None or state.flags & PURGED or queued & set(state.order):
+                state = rows.load_head(rec_id)
+                if state is None or state.flags & PURGED:
+                    continue
+                rev_keys = [rows.rev_key(r) for r in state.order]
+                if queued & set(rev_keys):
                     continue
                 if not RECORD_TYPES[RecordKind(state.kind)].sealed:
                     continue
                 revs = tables.revisions
-                conn.execute(delete(revs).where(revs.c.id.in_(state.order)))
+                conn.execute(delete(revs).where(revs.c.id.in_(rev_keys)))
                 state.doc = stub_doc(decode_record(state.kind, state.doc))
                 state.flags |= PURGED
-                sealed = keys.seal(state.pack(), table="h", row_id=rec_id, column="b")
+                key = rows.head_key(rec_id)
+                sealed = keys.seal(state.pack(), table="h", row_id=key, column="b")
                 heads = tables.heads
-                conn.execute(update(heads).where(heads.c.id == rec_id).values(b=sealed))
+                conn.execute(update(heads).where(heads.c.id == key).values(b=sealed))
                 done += 1
         return done

@@ -10,6 +10,7 @@ from app.services import VaultGate
 from app.settings import Settings
 from app.ui.routes import Routes, default_routes
 from app.ui.shell import Shell
+from app.ui.views import guide_nav
 
 __all__ = ["Shell", "make_main"]
 
@@ -29,6 +30,8 @@ def make_main(
     table = routes or default_routes()
 
     def main(page: ft.Page) -> None:
-        Shell(page, gate=gate, settings=settings, routes=table, tick_s=tick_s).start()
+        shell = Shell(page, gate=gate, settings=settings, routes=table, tick_s=tick_s)
+        guide_nav.install(shell)
+        shell.start()
 
     return main

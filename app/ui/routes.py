@@ -26,6 +26,7 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("/records", "nav.records", "LIST_ALT"),
     ("/actors", "nav.actors", "GROUPS"),
     ("/settings", "nav.settings", "SETTINGS"),
+    ("/guide", "nav.guide", "MENU_BOOK"),
 )
 
 
@@ -81,6 +82,9 @@ def default_routes() -> Routes:
         actors,
         checkpoint,
         contact,
+        guide,
+        guide_card,
+        guide_pick,
         home,
         hub,
         places,
@@ -109,6 +113,11 @@ def default_routes() -> Routes:
             Route("/place/new", places.PlaceFormScreen, parent="/places"),
             Route("/place/{id}", places.PlaceFormScreen, parent="/places"),
             Route("/settings", settings.SettingsScreen, tab=3),
+            Route("/guide", guide.LibraryScreen, tab=4),
+            Route("/guide/pick", guide_pick.PickerScreen, parent="/guide"),
+            Route("/guide/bookmarks", guide.bookmarks_screen, parent="/guide"),
+            Route("/guide/recent", guide.recent_screen, parent="/guide"),
+            Route("/guide/{card_id}", guide_card.CardScreen, parent="/guide"),
             Route("/hub", hub.HubScreen, parent="/settings"),
             Route("/sync", sync.SyncScreen, parent="/"),
             Route("/teams", teams.TeamsScreen, parent="/sync"),

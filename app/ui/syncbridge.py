@@ -120,8 +120,13 @@ class SyncBridge:
 
     async def _after_wipe(self) -> None:
         self.detach()
+        self.services.close()  # the store is gone; this also ends the sync thread
         # The vault is gone: the lock screen is now the first-run one.
-        if self.shell.unlocked:
+        try:
+            mine = self.shell.services is self.services
+        except StoreLocked:
+            mine = False
+        if mine:
             self.shell.lock()
         else:
             self.shell.render("/", keep_draft=False)

@@ -47,10 +47,14 @@ def settle(page: Page) -> None:
     page.wait_for_timeout(350)
 
 
-def shot(page: Page, name: str) -> Path:
-    """Save a screenshot of the final screen under screenshots/."""
+def shot(page: Page, name: str, *, rest: tuple[int, int] = (200, 420)) -> Path:
+    """Save a screenshot of the final screen under screenshots/.
+
+    The mouse rests at ``rest`` meanwhile (the app bar's title is a spot that shows
+    no hover highlight).
+    """
     SHOTS.mkdir(exist_ok=True)
-    page.mouse.move(200, 420)  # no hover tooltip left on the last thing tapped
+    page.mouse.move(*rest)  # no hover tooltip left on the last thing tapped
     settle(page)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path))

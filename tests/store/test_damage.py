@@ -11,14 +11,16 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select
 
 from app.errors import DiskFull, MigrationFailed, VaultCorrupt, WrongPassphrase
 from app.store import Store, Vault, tables
 from app.store import migrations as migrations_module
 from app.store import vault as vault_module
 from app.store.engine import Database
-from models import Actor, Contact
+from app.store.keyfile import SLOT_SIZE
+from app.store.records import HeadState, pack_revision
+from models import Actor, Contact, SyncedRecord
 from tests.conftest import PASSPHRASE
 from tests.factories import make_actor, make_contact
 
@@ -51,7 +53,7 @@ def test_scrambled_keyfile_of_right_size_reads_as_wrong_passphrase(
     vault.create(PASSPHRASE).close()
     data = bytearray(vault.keyfile_path.read_bytes())
     for slot in range(4):  # the real slot sits at a random position
-        data[22 + slot * 61 + 20] ^= 0xFF
+        data[22 + slot * SLOT_SIZE + 20] ^= 0xFF
     vault.keyfile_path.write_bytes(bytes(data))
     with pytest.raises(WrongPassphrase):
         vault.unlock(PASSPHRASE)
@@ -143,10 +145,27 @@ def test_sigkill_mid_burst_leaves_every_committed_record(
     )  # at most the one in flight, never half of one
 
 
+def write_legacy_rows(store: Store, records: list[SyncedRecord]) -> None:
+    """Write records the way schema 0002 did: rows keyed by plain ids."""
+    db, keys = store._db, store._keys
+    assert db is not None and keys is not None
+    with db.writing() as conn:
+        for rec in records:
+            rev_id, rec_id = str(rec.rev), str(rec.id)
+            packed = pack_revision(rec.kind, rec.model_dump_json().encode())
+            body = keys.seal(packed, table="r", row_id=rev_id, column="b")
+            conn.execute(insert(tables.revisions).values(id=rev_id, b=body))
+            state = HeadState(kind=rec.kind.value, doc=rec.model_dump_json().encode())
+            state.add(rev_id, [])
+            head = keys.seal(state.pack(), table="h", row_id=rec_id, column="b")
+            conn.execute(insert(tables.heads).values(id=rec_id, b=head))
+            conn.execute(insert(tables.outbox).values(id=rev_id))
+
+
 def test_migration_from_older_schema_keeps_records_and_queues_them(
     vault: Vault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    old_steps = migrations_module.MIGRATIONS[:1]
+    old_steps = migrations_module.MIGRATIONS[:2]
     monkeypatch.setattr(
         vault_module,
         "migrate",
@@ -154,20 +173,26 @@ def test_migration_from_older_schema_keeps_records_and_queues_them(
     )
     store = vault.create(PASSPHRASE)
     records = [make_actor(hlc=store.clock.now().encode()) for _ in range(3)]
-    store.apply_remote(records)  # written the way the old schema allowed
+    write_legacy_rows(store, records)
     store.close()
     monkeypatch.undo()
 
     store = vault.unlock(PASSPHRASE)
 
-    assert {a.id for a in store.records(Actor)} == {r.id for r in records}
-    assert {r.rev for r in store.pending()} == {r.rev for r in records}
+    for rec in records:  # found by id: the rows were re-keyed, not just re-sealed
+        entry = store.get(rec.id)
+        assert entry is not None and entry.record == rec
+    assert [r.rev for r in store.pending()] == [r.rev for r in records]
+    store.ack([records[0].rev])
+    assert store.pending_count() == 2
     db = store._db
     assert db is not None
     with db.reading() as conn:
         names = list(conn.execute(select(tables.versions.c.name)).scalars())
+        row_ids = set(conn.execute(select(tables.heads.c.id)).scalars())
     store.close()
     assert names == [m.name for m in migrations_module.MIGRATIONS]
+    assert not row_ids & {str(r.id) for r in records}
 
 
 def test_failed_migration_rolls_back_and_reports(

@@ -13,6 +13,11 @@ from models import Actor, Contact
 from tests.factories import make_actor, make_contact
 
 
+def head_key(store: Store, record_id: uuid.UUID) -> str:
+    assert store._keys is not None
+    return store._keys.name(f"h/{record_id}")
+
+
 def test_ciphertext_copied_into_another_row_fails_to_open(store: Store) -> None:
     first = store.save(make_contact(asks="first"))
     second = store.save(make_contact(asks="second"))
@@ -20,11 +25,13 @@ def test_ciphertext_copied_into_another_row_fails_to_open(store: Store) -> None:
     assert db is not None
     with db.writing() as conn:
         blob = conn.execute(
-            select(tables.heads.c.b).where(tables.heads.c.id == str(first.id))
+            select(tables.heads.c.b).where(
+                tables.heads.c.id == head_key(store, first.id)
+            )
         ).scalar_one()
         conn.execute(
             update(tables.heads)
-            .where(tables.heads.c.id == str(second.id))
+            .where(tables.heads.c.id == head_key(store, second.id))
             .values(b=blob)
         )
 
@@ -39,14 +46,13 @@ def test_flipped_bit_in_ciphertext_fails_to_open(store: Store) -> None:
     db = store._db
     assert db is not None
     with db.writing() as conn:
+        key = head_key(store, saved.id)
         blob = conn.execute(
-            select(tables.heads.c.b).where(tables.heads.c.id == str(saved.id))
+            select(tables.heads.c.b).where(tables.heads.c.id == key)
         ).scalar_one()
         flipped = blob[:-1] + bytes([blob[-1] ^ 1])
         conn.execute(
-            update(tables.heads)
-            .where(tables.heads.c.id == str(saved.id))
-            .values(b=flipped)
+            update(tables.heads).where(tables.heads.c.id == key).values(b=flipped)
         )
     with pytest.raises(RecordUnreadable):
         store.get(saved.id)
@@ -172,3 +178,81 @@ def test_records_lists_only_the_asked_kind(store: Store) -> None:
     store.save_many([make_actor(), make_contact(), make_contact()])
     assert len(store.records(Contact)) == 2
     assert len(store.records(Actor)) == 1
+
+
+def test_edit_from_a_stale_view_shows_as_conflict(store: Store) -> None:
+    base = store.save(make_contact(asks="base"))
+    seen = [base.rev]  # two tabs open the same record
+    first_tab = store.save(base.model_copy(update={"asks": "tab one"}), parents=seen)
+    second_tab = store.save(base.model_copy(update={"asks": "tab two"}), parents=seen)
+
+    entry = store.get(base.id)
+    assert entry is not None and entry.conflict
+    assert set(entry.heads) == {first_tab.rev, second_tab.rev}
+
+    resolved = store.save(entry.record, parents=list(entry.heads))
+    entry = store.get(base.id)
+    assert entry is not None and not entry.conflict
+    assert entry.heads == (resolved.rev,)
+
+
+def test_delete_ends_an_open_conflict(store: Store) -> None:
+    base = store.save(make_contact())
+    store.save(base, parents=[base.rev])
+    store.save(base, parents=[base.rev])
+    store.delete(base.id)
+    entry = store.get(base.id)
+    assert entry is not None and not entry.conflict and entry.record.deleted
+
+
+def test_save_revalidates_and_reports_codes_not_values(store: Store) -> None:
+    from app.errors import ValidationFailed
+
+    bad = make_contact().model_copy(update={"asks": "MARKERVALUE " * 400})
+    with pytest.raises(ValidationFailed) as caught:
+        store.save(bad)
+    assert caught.value.fields == {"asks": "string_too_long"}
+    assert "MARKERVALUE" not in str(caught.value)
+    assert store.records(Contact) == []
+
+
+def test_unreadable_row_is_skipped_in_lists_and_reported_on_get(store: Store) -> None:
+    good = store.save(make_actor(name="Readable"))
+    bad = store.save(make_actor(name="Soon broken"))
+    db = store._db
+    assert db is not None
+    with db.writing() as conn:
+        conn.execute(
+            update(tables.heads)
+            .where(tables.heads.c.id == head_key(store, bad.id))
+            .values(b=b"\x01\x01" + bytes(60))
+        )
+
+    assert [a.id for a in store.records(Actor)] == [good.id]
+    assert store.unreadable == 1
+    with pytest.raises(RecordUnreadable):
+        store.get(bad.id)
+
+
+def test_row_keys_do_not_reveal_record_or_revision_ids(store: Store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    saved = store.save_many([make_actor(), make_contact()])
+    store.close()
+    data = b"".join(p.read_bytes() for p in (tmp_path / "vault").glob("d.db*"))
+    for rec in saved:
+        for ident in (rec.id, rec.rev):
+            assert str(ident).encode() not in data
+            assert ident.hex.encode() not in data
+            assert ident.bytes not in data
+
+
+def test_two_sessions_on_one_vault_keep_the_clock_moving_forward(
+    store: Store, vault
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import PASSPHRASE
+
+    other = vault.unlock(PASSPHRASE)
+    other.clock._now_ms = lambda: 0  # this session's wall clock lags far behind
+    first = store.save(make_actor())
+    second = other.save(make_actor())
+    other.close()
+    assert second.hlc > first.hlc

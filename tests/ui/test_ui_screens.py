@@ -29,7 +29,7 @@ async def test_planned_contact_shows_upcoming_and_is_done_in_one_tap(
     assert _shell(tab).services.contacts.upcoming() == []
 
 
-async def test_method_chip_opens_its_guidance_card_and_records_it(
+async def test_method_chip_opens_its_guidance_card_without_marking_it(
     unlocked: Unlocked,
 ) -> None:
     tab = await unlocked()
@@ -41,12 +41,13 @@ async def test_method_chip_opens_its_guidance_card_and_records_it(
     assert opened == ["method-direct_dialogue", "approach-quid_pro_quo"]
     await tab.press("Save")
     record_id = tab.route.rsplit("/", 1)[1]
-    form = _shell(tab).services.contacts.form(record_id)
-    assert form.cards == ["method-direct_dialogue", "approach-quid_pro_quo"]
+    # Reading is not consulting: the card screen's own action marks it.
+    assert _shell(tab).services.contacts.form(record_id).cards == []
 
 
 async def test_without_guidance_no_card_links_are_shown(unlocked: Unlocked) -> None:
     tab = await unlocked()
+    _shell(tab).open_card = None
     await tab.press("New contact")
     labels = [getattr(c, "label", None) for c in tab.top()]
     assert not any(str(label).startswith("Guidance on") for label in labels)

@@ -9,6 +9,9 @@ Screens use four objects, built by the composition root:
 - :class:`ReadingList` over the unlocked vault store: bookmarks and recently read.
 - :class:`Situation` holds the picker answers a screen collected.
 - :func:`mark_consulted` notes on a contact draft that a card was read for it.
+- :class:`GuidanceService` is what one unlocked session's screens use: the shared
+  library, that vault's reading list, and marking cards consulted on a contact
+  draft (:class:`ConsultTarget`).
 """
 
 from app.services.guidance.consulted import mark_consulted, unmark_consulted
@@ -35,6 +38,7 @@ from app.services.guidance.picker import (
 )
 from app.services.guidance.reading import MetaStore, ReadingList
 from app.services.guidance.search import Hit
+from app.services.guidance.session import ConsultTarget, GuidanceService
 from app.services.guidance.text import fold
 
 __all__ = [
@@ -43,7 +47,9 @@ __all__ = [
     "QUESTIONS",
     "Card",
     "CardKind",
+    "ConsultTarget",
     "GuidanceLibrary",
+    "GuidanceService",
     "Hit",
     "MetaStore",
     "Option",

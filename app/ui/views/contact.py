@@ -10,11 +10,13 @@ import flet as ft
 
 from app.errors import ValidationFailed
 from app.services import ContactForm
+from app.services.guidance import ConsultTarget
 from app.ui.chips import ChipGroup, Picker
 from app.ui.messages import enum_label, field_error, t
 from app.ui.screen import FormScreen
 from app.ui.views.checkpoint import restored_banner, save_bar
 from app.ui.views.contact_rows import RowList
+from app.ui.views.guide_nav import returned_from_guide
 from app.ui.widgets import field, icon_action, label, primary
 from models.enums import (
     Approach,
@@ -85,8 +87,14 @@ class ContactScreen(FormScreen):
         self.outcome = field(t("contact.outcome"), multiline=True)
         self.notes = field(t("contact.notes"), multiline=True)
         self.cards: list[str] = []
+        self.consulted = ft.Column(spacing=4)
         self.tiles: dict[str, ft.ExpansionTile] = {}
         self.start(dataclasses.asdict(form))
+        # Back from a guidance card: the form is as it was, nothing to announce.
+        self.from_guide = returned_from_guide(shell, self.draft_key())
+        if self.from_guide:
+            self.restored = False
+        self._show_consulted()
 
     def draft_key(self) -> str:
         """New, planned and existing contacts keep separate drafts."""
@@ -111,11 +119,45 @@ class ContactScreen(FormScreen):
         return make
 
     def open_card(self, card_id: str) -> None:
-        """Open a guidance card and note it as consulted on this contact."""
-        if card_id not in self.cards:
-            self.cards.append(card_id)
+        """Open a guidance card; it can then be marked as consulted on this contact."""
         if self.shell.open_card is not None:
             self.shell.open_card(card_id)
+
+    def consult_target(self) -> ConsultTarget:
+        """What a card read from this form marks as consulted (the shell asks)."""
+        return ConsultTarget(
+            draft_key=self.draft_key(),
+            route=self.route,
+            form=self.form_name,
+            values=self.values(),
+        )
+
+    def _show_consulted(self) -> None:
+        cards = self.services.guidance.library.cards_for(self.cards)
+        rows: list[ft.Control] = [label("contact.consulted")] if cards else []
+        for card in cards:
+            rows.append(
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.TASK_ALT, color="#1d5c2e"),
+                        ft.Text(card.title, size=16, expand=True),
+                        icon_action(
+                            ft.Icons.CLOSE,
+                            t("contact.unconsult", title=card.title),
+                            self.shell.on(self._unconsulter(card.id)),
+                        ),
+                    ]
+                )
+            )
+        self.consulted.controls = rows
+        self.consulted.visible = bool(rows)
+
+    def _unconsulter(self, card_id: str) -> Any:
+        def drop(_: Any) -> None:
+            self.cards = [c for c in self.cards if c != card_id]
+            self._show_consulted()
+
+        return drop
 
     # -- values --------------------------------------------------------------------
 
@@ -216,6 +258,7 @@ class ContactScreen(FormScreen):
                 self.level.control,
             ],
             "methods": [
+                self.consulted,
                 label("contact.methods"),
                 self.methods.control,
                 label("contact.approaches"),
@@ -249,7 +292,7 @@ class ContactScreen(FormScreen):
                     )
                 ],
                 expanded_cross_axis_alignment=ft.CrossAxisAlignment.STRETCH,
-                expanded=name == "basics",
+                expanded=name == "basics" or (self.from_guide and name == "methods"),
                 key=ft.ScrollKey(f"section-{name}"),  # type: ignore[call-arg]
                 maintain_state=True,
                 controls_padding=ft.Padding.symmetric(horizontal=4, vertical=8),
@@ -262,6 +305,10 @@ class ContactScreen(FormScreen):
     def build(self) -> ft.View:
         """The form with Save in the bottom bar."""
         view = super().build()
+        if self.from_guide:  # show the consulted cards, next to the method chips
+            self.shell.page.run_task(
+                self.column.scroll_to, scroll_key="section-methods", duration=300
+            )
         view.bottom_appbar = save_bar(
             primary(t("action.save"), self.shell.on(self.save), icon=ft.Icons.SAVE)
         )

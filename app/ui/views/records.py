@@ -190,6 +190,7 @@ def _lines(screen: RecordScreen, row: RecordRow) -> list[tuple[str, str]]:
             ("contact.interlocutor_role", form.interlocutor_role),
             ("contact.methods", _join("method", form.methods)),
             ("contact.approaches", _join("approach", form.approaches)),
+            ("contact.consulted", ", ".join(svc.guidance.titles(form.cards))),
             ("contact.issues", _join("issue", form.issues)),
             ("contact.asks", form.asks),
             ("contact.outcome", form.outcome),
