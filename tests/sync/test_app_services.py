@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.main import build_gate
 from app.services import (
     ContactForm,
     HubPacks,
@@ -26,6 +27,7 @@ from app.services import (
 )
 from app.services.guidance import bundled_pack_dir
 from app.services.hublink import VaultSync, stop_in_background
+from app.settings import Settings
 from app.store import FilePepper, KdfParams, Vault
 from app.sync import HubClient
 from hub.devices import wipe
@@ -203,6 +205,7 @@ def test_a_pack_published_at_the_hub_is_installed_through_the_guidance_installer
     assert enrolled.sync.wait_idle(20)
     report = enrolled.sync.status().progress
     assert report is not None and report.pack_installed == 2
+    assert enrolled.guidance.library.info.version == 2  # this session reads it now
     installed = HubPacks.create(tmp_path / "packs", bundled=bundled_pack_dir())
     assert installed.installed_version() == 2
     # A pack whose pack.toml disagrees with the signed version is refused, once.
@@ -216,3 +219,23 @@ def test_a_pack_published_at_the_hub_is_installed_through_the_guidance_installer
 
 def _form() -> ContactForm:
     return ContactForm(on="2024-05-01", notes="before the lock")
+
+
+def test_the_app_gives_a_pack_from_the_hub_to_sessions_opened_later(
+    hub: Hub, live: LiveHub, tmp_path: Path
+) -> None:
+    gate = build_gate(Settings(data_dir=tmp_path / "data", fast_kdf=True))
+    first = gate.create(PASSPHRASE, PASSPHRASE)
+    code = create_code(
+        hub.db, team="north", role=Role.FIELD, ttl_ms=3_600_000, now_ms=now_ms()
+    )
+    first.enroll.connect(address=live.url, code=code)
+    publish(hub.db, hub.keys, pack_bytes(2), version=2, now_ms=now_ms())
+    first.sync.sync_now()
+    assert first.sync.wait_idle(20)
+    first.close()
+    second = gate.unlock(PASSPHRASE)
+    try:
+        assert second.guidance.library.info.version == 2
+    finally:
+        second.close()
