@@ -18,7 +18,7 @@ from hub.db import HubDb, migrate
 from hub.devices import UnknownDevice, find_device, list_devices, revoke, wipe
 from hub.enrollment import create_code, enroll_uri
 from hub.orgkeys import OrgExists, OrgKeys, init_org, load_org
-from hub.packs import publish
+from hub.packs import pack_version, publish
 from hub.service import Hub, now_ms
 from hub.settings import HubSettings
 from models.enums import Role
@@ -174,7 +174,8 @@ def _cmd_publish(args: argparse.Namespace, settings: HubSettings) -> None:
     data = Path(args.pack).read_bytes()
     with _open(settings) as (db, keys):
         try:
-            version = publish(db, keys, data, version=args.version, now_ms=now_ms())
+            wanted = args.version if args.version is not None else pack_version(data)
+            version = publish(db, keys, data, version=wanted, now_ms=now_ms())
         except ValueError as exc:
             raise CliError(str(exc)) from None
     print(f"guidance pack version {version} published ({len(data)} bytes, signed)")
@@ -233,7 +234,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("device")
     pub = sub.add_parser("publish-guidance", help="sign and publish a guidance pack")
     pub.add_argument("pack")
-    pub.add_argument("--version", type=int)
+    pub.add_argument(
+        "--version", type=int, help="default: the version in the pack's pack.toml"
+    )
     return parser
 
 

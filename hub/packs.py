@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import tomllib
+import zipfile
 
 from sqlalchemy import func, insert, select
 
@@ -21,6 +24,21 @@ def latest_version(db: HubDb) -> int:
     """The newest published version, 0 when none."""
     with db.read() as conn:
         return int(conn.execute(select(func.max(tables.packs.c.version))).scalar() or 0)
+
+
+def pack_version(data: bytes) -> int | None:
+    """Read ``version`` from a pack archive's ``pack.toml``, or ``None`` if absent.
+
+    The hub ships packs as opaque signed bytes; this only spares the operator from
+    typing a version the devices will compare with their bundled pack.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            meta = tomllib.loads(archive.read("pack.toml").decode("utf-8"))
+        version = meta.get("version")
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return version if isinstance(version, int) and version > 0 else None
 
 
 def publish(

@@ -137,6 +137,21 @@ def test_publish_guidance_signs_opaque_bytes_with_rising_versions(
     assert manifest.size == pack.stat().st_size
 
 
+def test_publish_guidance_takes_the_version_from_the_pack(
+    org: str, db: HubDb, tmp_path: Path
+) -> None:
+    from app.services.guidance import build_archive, read_dir
+
+    source = Path(__file__).resolve().parents[2] / "assets" / "guidance" / "en"
+    files = read_dir(source)
+    files["pack.toml"] = files["pack.toml"].replace(b"version = 1", b"version = 3")
+    pack = tmp_path / "guidance-en.zip"
+    pack.write_bytes(build_archive(files))
+
+    assert _run(org, "publish-guidance", str(pack)) == 0
+    assert latest_version(db) == 3
+
+
 @pytest.mark.parametrize(
     ("text", "ms"), [("90s", 90_000), ("30m", 1_800_000), ("7d", 604_800_000)]
 )
