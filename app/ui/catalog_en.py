@@ -69,6 +69,7 @@ TEXT: dict[str, str] = {
     "home.drafts": "Unsaved drafts",
     "home.nothing_yet": "Nothing recorded yet.",
     "home.pending": "{count} not yet synced",
+    "home.pending_one": "1 not yet synced",
     "home.mark_done": "Mark done",
     "home.draft_of": "Draft: {form}, kept {when}",
     # -- quick log -----------------------------------------------------------------
@@ -200,6 +201,7 @@ TEXT: dict[str, str] = {
     "records.to": "To (YYYY-MM-DD)",
     "records.empty": "No records match.",
     "records.count": "{count} records",
+    "records.count_one": "1 record",
     "records.clear_filters": "Clear filters",
     "marker.not_synced": "Not synced",
     "marker.conflict": "Conflict",
@@ -387,6 +389,7 @@ TEXT: dict[str, str] = {
         "to read every team's contacts."
     ),
     "teams.conflicts": "{count} with two versions to reconcile",
+    "teams.conflicts_one": "1 with two versions to reconcile",
     # -- records kept only at the hub (retention) ------------------------------------------
     "row.purged": "{kind}: kept at the hub",
     "row.purged_when": "last saved {when}",

@@ -111,10 +111,10 @@ async def test_records_filter_and_search_narrow_the_list(unlocked: Unlocked) -> 
     await tab.nav("Records")
     assert tab.has_text("2 records")
     await tab.pick("Contact")
-    assert tab.has_text("1 records")
+    assert tab.has_text("1 record")
     await tab.pick("Contact")
     await tab.type("Search records", "detained")
-    assert tab.has_text("1 records")
+    assert tab.has_text("1 record")
     assert tab.has_text("Contact: Bilateral dialogue")
 
 

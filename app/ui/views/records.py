@@ -10,7 +10,7 @@ import flet as ft
 from app.errors import AppError
 from app.services import RecordFilter, RecordRow, Revision
 from app.ui.chips import ChipGroup, Picker
-from app.ui.messages import enum_label, t
+from app.ui.messages import enum_label, t, tn
 from app.ui.screen import Screen
 from app.ui.widgets import (
     field,
@@ -106,7 +106,7 @@ class RecordsScreen(Screen):
 
     def _fill(self) -> None:
         rows = self.services.records.query(self._filter())
-        self.count.value = t("records.count", count=len(rows))
+        self.count.value = tn("records.count", len(rows))
         self.results.controls = [
             record_tile(row, self.shell.on(self._opener(row))) for row in rows
         ] or [note(t("records.empty"))]

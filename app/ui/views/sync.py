@@ -75,7 +75,7 @@ def sync_badge(screen: Screen, pending: int) -> ft.Control | None:
     """The home screen's sync line; before enrollment, only what is not synced."""
     status = screen.services.sync.status()
     if status.state is SyncState.NOT_ENROLLED:
-        return note(t("home.pending", count=pending)) if pending else None
+        return note(tn("home.pending", pending)) if pending else None
     made = SyncBadge(screen, status)
     bridge = bridge_of(screen.shell)
     if bridge is not None:

@@ -41,7 +41,7 @@ class TeamsScreen(Screen):
         ]
         conflicts = sum(1 for row in team.rows if row.conflict)
         if conflicts:
-            controls.append(note(t("teams.conflicts", count=conflicts)))
+            controls.append(note(tn("teams.conflicts", conflicts)))
         controls += [
             record_tile(row, self.shell.on(self._opener(row))) for row in team.rows
         ]
