@@ -17,7 +17,8 @@ from pathlib import Path
 from hub.db import HubDb, migrate
 from hub.devices import UnknownDevice, find_device, list_devices, revoke, wipe
 from hub.enrollment import create_code, enroll_uri
-from hub.orgkeys import OrgExists, OrgKeys, init_org, load_org
+from hub.keyfile import KeyFileError, load_key, load_or_create_key
+from hub.orgkeys import OrgExists, OrgKeys, init_org, load_org, org_exists
 from hub.packs import pack_version, publish
 from hub.service import Hub, now_ms
 from hub.settings import HubSettings
@@ -69,23 +70,38 @@ def _database(settings: HubSettings) -> Iterator[HubDb]:
 @contextlib.contextmanager
 def _open(settings: HubSettings) -> Iterator[tuple[HubDb, OrgKeys]]:
     with _database(settings) as db:
-        keys = load_org(db)
-        if keys is None:
+        if not org_exists(db):
             raise CliError("no organisation yet: run `parley-hub init` first")
+        try:
+            keys = load_org(db, master=load_key(settings.key_path))
+        except KeyFileError as exc:
+            raise CliError(f"{exc}; restore it from the backup made at init") from None
+        assert keys is not None
         yield db, keys
+
+
+def _master(settings: HubSettings) -> bytes:
+    try:
+        return load_or_create_key(settings.key_path)
+    except (KeyFileError, OSError) as exc:
+        raise CliError(str(exc)) from None
 
 
 def _cmd_init(args: argparse.Namespace, settings: HubSettings) -> None:
     params = WrapParams(memory_kib=args.kdf_memory_kib) if args.kdf_memory_kib else None
     with _database(settings) as db:
-        if load_org(db) is not None:
+        if org_exists(db):
             raise CliError("this database already has an organisation")
         passphrase = _passphrase(args.passphrase_env)
+        master = _master(settings)
         try:
-            keys = init_org(db, name=args.org, passphrase=passphrase, params=params)
+            keys = init_org(
+                db, name=args.org, passphrase=passphrase, master=master, params=params
+            )
         except OrgExists:
             raise CliError("this database already has an organisation") from None
     print(f"organisation {keys.name!r} created")
+    print(f"hub key file    {settings.key_path} (back it up apart from the database)")
     print(f"command key     {fingerprint(keys.command_pub)}")
     print(f"publishing key  {fingerprint(keys.publish_pub)}")
     print(f"records key     {fingerprint(keys.records_pub)} (private half wrapped)")
@@ -188,10 +204,16 @@ def _cmd_serve(_args: argparse.Namespace, settings: HubSettings) -> None:
 
 def _cmd_demo(args: argparse.Namespace, settings: HubSettings) -> None:
     with _database(settings) as db:
-        keys = load_org(db)
+        master = _master(settings)
+        try:
+            keys = load_org(db, master=master)
+        except KeyFileError as exc:
+            raise CliError(str(exc)) from None
         if keys is None:
             passphrase = os.environ.get(PASSPHRASE_ENV, "demo organisation passphrase")
-            keys = init_org(db, name="Demo organisation", passphrase=passphrase)
+            keys = init_org(
+                db, name="Demo organisation", passphrase=passphrase, master=master
+            )
             print(
                 f"demo organisation created; its passphrase is {passphrase!r}",
                 flush=True,
@@ -207,6 +229,9 @@ def _cmd_demo(args: argparse.Namespace, settings: HubSettings) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parley-hub", description=__doc__)
     parser.add_argument("--database-url", help="default: sqlite file var/hub.db")
+    parser.add_argument(
+        "--key-file", help="hub key file (default: beside a SQLite database)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     init = sub.add_parser("init", help="create the organisation and the hub keys")
     init.add_argument("--org", default="Parley organisation")
@@ -258,6 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = HubSettings.from_env()
     overrides = {
         "database_url": args.database_url,
+        "key_file": args.key_file,
         "host": getattr(args, "host", None),
         "port": getattr(args, "port", None),
     }

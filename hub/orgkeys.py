@@ -5,6 +5,9 @@
 * command key (Ed25519): signs device certificates and commands (wipe).
 * publishing key (Ed25519): signs guidance packs.
 * hub key (X25519): lets a new device prove it holds its X25519 key.
+
+The three hub keys are sealed in the database with the hub key file
+(:mod:`hub.keyfile`), so a copy of the database alone cannot sign anything.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from sqlalchemy import insert, select
 
 from hub import tables
 from hub.db import HubDb
+from hub.keyfile import seal, unseal
 from models.keys import WrapParams, box_public, new_key, signing_public, wrap_secret
 
-__all__ = ["OrgExists", "OrgKeys", "init_org", "load_org"]
+__all__ = ["OrgExists", "OrgKeys", "init_org", "load_org", "org_exists"]
 
 
 class OrgExists(Exception):
@@ -53,14 +57,22 @@ class OrgKeys:
 
 
 def init_org(
-    db: HubDb, *, name: str, passphrase: str, params: WrapParams | None = None
+    db: HubDb,
+    *,
+    name: str,
+    passphrase: str,
+    master: bytes,
+    params: WrapParams | None = None,
 ) -> OrgKeys:
     """Create the organisation and every hub key.
+
+    The signing keys are stored sealed with ``master`` (the hub key file), the
+    records key wrapped by the organisation passphrase.
 
     Raises:
         OrgExists: if the database already has an organisation.
     """
-    if load_org(db) is not None:
+    if org_exists(db):
         raise OrgExists()
     records_sk = new_key()
     keys = OrgKeys(
@@ -78,17 +90,27 @@ def init_org(
                 name=name,
                 records_pub=keys.records_pub,
                 records_wrapped=keys.records_wrapped,
-                command_sk=keys.command_sk,
-                publish_sk=keys.publish_sk,
-                hub_sk=keys.hub_sk,
+                command_sk=seal(master, keys.command_sk, label="command_sk"),
+                publish_sk=seal(master, keys.publish_sk, label="publish_sk"),
+                hub_sk=seal(master, keys.hub_sk, label="hub_sk"),
                 created_at=int(time.time() * 1000),
             )
         )
     return keys
 
 
-def load_org(db: HubDb) -> OrgKeys | None:
-    """Return the organisation's keys, or ``None`` before ``init``."""
+def org_exists(db: HubDb) -> bool:
+    """True once ``init`` has run on this database."""
+    with db.read() as conn:
+        return conn.execute(select(tables.org.c.id)).first() is not None
+
+
+def load_org(db: HubDb, *, master: bytes) -> OrgKeys | None:
+    """Return the organisation's keys, or ``None`` before ``init``.
+
+    Raises:
+        KeyFileError: if ``master`` is not the key this database was sealed with.
+    """
     with db.read() as conn:
         row = conn.execute(select(tables.org).where(tables.org.c.id == 1)).first()
     if row is None:
@@ -97,7 +119,7 @@ def load_org(db: HubDb) -> OrgKeys | None:
         name=row.name,
         records_pub=bytes(row.records_pub),
         records_wrapped=bytes(row.records_wrapped),
-        command_sk=bytes(row.command_sk),
-        publish_sk=bytes(row.publish_sk),
-        hub_sk=bytes(row.hub_sk),
+        command_sk=unseal(master, bytes(row.command_sk), label="command_sk"),
+        publish_sk=unseal(master, bytes(row.publish_sk), label="publish_sk"),
+        hub_sk=unseal(master, bytes(row.hub_sk), label="hub_sk"),
     )

@@ -24,6 +24,8 @@ class HubSettings:
     """Everything the hub can be told. Times are milliseconds unless named ``_s``."""
 
     database_url: str = field(default_factory=default_database_url)
+    # The hub key file; empty: next to a SQLite database, else var/hub.key.
+    key_file: str = ""
     host: str = "127.0.0.1"
     port: int = 8660
     max_body: int = MAX_BODY_BYTES
@@ -49,11 +51,20 @@ class HubSettings:
             value = env.get(_PREFIX + name.upper())
             if value:
                 changes[name] = int(value)
-        for name in ("database_url", "host"):
+        for name in ("database_url", "host", "key_file"):
             value = env.get(_PREFIX + name.upper())
             if value:
                 changes[name] = value
         return replace(base, **changes)  # type: ignore[arg-type]
+
+    @property
+    def key_path(self) -> Path:
+        """Where the hub key file lives."""
+        if self.key_file:
+            return Path(self.key_file)
+        if self.database_url.startswith("sqlite:///"):
+            return Path(self.database_url.removeprefix("sqlite:///")).parent / "hub.key"
+        return Path("var") / "hub.key"
 
     @property
     def is_postgres(self) -> bool:

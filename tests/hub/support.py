@@ -47,6 +47,9 @@ ORG_PASSPHRASE = "organisation passphrase for tests"
 FAST_WRAP = WrapParams(memory_kib=8 * 1024, iterations=1)
 FAST_KDF = KdfParams(8 * 1024, 1, 1)
 
+# The hub key file's secret for in-process test hubs.
+MASTER = bytes(range(32))
+
 
 @contextlib.contextmanager
 def postgres_database() -> Iterator[str]:
@@ -101,7 +104,9 @@ def make_hub(url: str, **settings: int) -> Hub:
     """Migrate ``url``, create an organisation, and return a hub over it."""
     migrate(url)
     db = HubDb(url)
-    keys = init_org(db, name="Test org", passphrase=ORG_PASSPHRASE, params=FAST_WRAP)
+    keys = init_org(
+        db, name="Test org", passphrase=ORG_PASSPHRASE, master=MASTER, params=FAST_WRAP
+    )
     return Hub(db, keys, HubSettings(database_url=url, **settings))  # type: ignore[arg-type]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from hub import tables
 from hub.cli import main, parse_ttl
 from hub.db import HubDb
+from hub.keyfile import KeyFileError, load_key
 from hub.orgkeys import load_org
 from hub.packs import latest_version
 from models.wire import PACK_CONTEXT, PackManifest, open_signed, unpack_signed
@@ -29,7 +30,14 @@ def db(database_url: str) -> Iterator[HubDb]:
 
 
 @pytest.fixture
-def org(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "keys" / "hub.key"
+    monkeypatch.setenv("PARLEY_HUB_KEY_FILE", str(path))
+    return path
+
+
+@pytest.fixture
+def org(database_url: str, monkeypatch: pytest.MonkeyPatch, key_file: Path) -> str:
     """An initialised organisation; returns the database URL."""
     monkeypatch.setenv("PARLEY_ORG_PASSPHRASE", PASSPHRASE)
     assert (
@@ -43,9 +51,9 @@ def _run(url: str, *args: str) -> int:
 
 
 def test_init_creates_keys_and_refuses_a_second_time(
-    org: str, db: HubDb, capsys: pytest.CaptureFixture[str]
+    org: str, db: HubDb, key_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    keys = load_org(db)
+    keys = load_org(db, master=load_key(key_file))
     assert (
         keys is not None
         and keys.records_wrapped
@@ -114,7 +122,7 @@ def test_devices_revoke_and_wipe(
 
 
 def test_publish_guidance_signs_opaque_bytes_with_rising_versions(
-    org: str, db: HubDb, tmp_path: Path
+    org: str, db: HubDb, tmp_path: Path, key_file: Path
 ) -> None:
     pack = tmp_path / "pack.bin"
     pack.write_bytes(b"\x00opaque guidance bytes\xff")
@@ -122,7 +130,7 @@ def test_publish_guidance_signs_opaque_bytes_with_rising_versions(
     assert _run(org, "publish-guidance", str(pack), "--version", "1") == 1
     assert _run(org, "publish-guidance", str(pack), "--version", "5") == 0
     assert latest_version(db) == 5
-    keys = load_org(db)
+    keys = load_org(db, master=load_key(key_file))
     assert keys is not None
     with db.read() as conn:
         signed = conn.execute(
@@ -135,6 +143,29 @@ def test_publish_guidance_signs_opaque_bytes_with_rising_versions(
         context=PACK_CONTEXT,
     )
     assert manifest.size == pack.stat().st_size
+
+
+def test_signing_keys_are_sealed_so_a_database_copy_cannot_sign(
+    org: str, db: HubDb, key_file: Path
+) -> None:
+    keys = load_org(db, master=load_key(key_file))
+    assert keys is not None
+    with db.read() as conn:
+        row = conn.execute(select(tables.org)).one()
+    for secret in (keys.command_sk, keys.publish_sk, keys.hub_sk):
+        assert secret not in bytes(row.command_sk) + bytes(row.publish_sk)
+        assert secret not in bytes(row.hub_sk)
+    with pytest.raises(KeyFileError):
+        load_org(db, master=bytes(32))
+
+
+def test_commands_explain_a_missing_key_file(
+    org: str, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key_file.unlink()
+    assert _run(org, "devices") == 1
+    err = capsys.readouterr().err
+    assert "hub key file" in err and "restore it" in err
 
 
 def test_publish_guidance_takes_the_version_from_the_pack(
