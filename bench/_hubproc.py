@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import httpx
 
@@ -21,6 +24,11 @@ def free_port() -> int:
         return port
 
 
+def _key_file_for(database_url: str) -> Path:
+    name = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / "parley-hub-keys" / f"{name}.key"
+
+
 class HubProcess:
     """``python -m hub serve`` in a subprocess, like production."""
 
@@ -30,7 +38,13 @@ class HubProcess:
         self.database_url = database_url
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "PARLEY_HUB_DATABASE_URL": database_url, **env}
+        self.env = {
+            **os.environ,
+            "PARLEY_HUB_DATABASE_URL": database_url,
+            # Processes of one database share one hub key file, kept out of the repo.
+            "PARLEY_HUB_KEY_FILE": str(_key_file_for(database_url)),
+            **env,
+        }
         self.log = b""
         self.proc: subprocess.Popen[bytes] | None = None
 

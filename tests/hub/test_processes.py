@@ -81,7 +81,10 @@ def test_revocation_takes_effect_on_every_process(
 
 def test_demo_command_creates_an_org_prints_a_code_and_serves(tmp_path: Path) -> None:
     port = free_port()
-    env = {"PARLEY_HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}", "PATH": ""}
+    env = {
+        "PARLEY_HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "PATH": "",
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "hub", "demo", "--port", str(port)],
         env=env,
