@@ -7,11 +7,10 @@ head it needs in one query and writes each table with one ``executemany``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, bindparam, insert, update
+from sqlalchemy import bindparam, insert, update
 
 from app.errors import ValidationFailed
 from app.store import tables
@@ -110,13 +109,7 @@ class Batch:
             return self._revs[rev_id]
         return self._rows.load_revision(rev_id)
 
-    def flush(
-        self,
-        *,
-        clock: str,
-        meta: dict[str, Any] | None = None,
-        put_meta: Callable[[Connection, str, Any], None] | None = None,
-    ) -> None:
+    def flush(self, *, clock: str, meta: dict[str, Any] | None = None) -> None:
         """Write every pending row, then the clock and any state values."""
         rows, conn = self._rows, self._rows.conn
         seal = rows.keys.seal
@@ -144,7 +137,6 @@ class Batch:
             conn.execute(_UPDATE_HEAD, changed)
         if self._outbox:
             conn.execute(insert(tables.outbox), self._outbox)
-        writer = put_meta or self._store.put_meta
-        writer(conn, "clock", clock)
+        self._store.put_meta(conn, "clock", clock)
         for name, value in (meta or {}).items():
-            writer(conn, name, value)
+            self._store.put_meta(conn, name, value)

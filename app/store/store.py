@@ -84,12 +84,16 @@ class Store:
 
     def get_meta(self, name: str) -> Any:
         """Return a sealed setting or state value, or ``None``."""
-        db, keys = self._parts()
-        row_id = keys.name(name)
+        db, _ = self._parts()
         with db.reading() as conn:
-            blob = conn.execute(
-                select(tables.meta.c.b).where(tables.meta.c.k == row_id)
-            ).scalar()
+            return self._meta_in(conn, name)
+
+    def _meta_in(self, conn: Connection, name: str) -> Any:
+        keys = self._parts()[1]
+        row_id = keys.name(name)
+        blob = conn.execute(
+            select(tables.meta.c.b).where(tables.meta.c.k == row_id)
+        ).scalar()
         if blob is None:
             return None
         return msgpack.unpackb(keys.open(blob, table="m", row_id=row_id, column="b"))
@@ -132,27 +136,21 @@ class Store:
         parents: dict[uuid.UUID, list[uuid.UUID]] | None = None,
     ) -> list[R]:
         """Save several records in one transaction (``parents`` as in :meth:`save`)."""
-        db, keys = self._parts()
+        db, _ = self._parts()
         seen = parents or {}
         with db.writing() as conn:
-            self._catch_up_clock(conn)
-            batch = Batch(self, Rows(conn, keys), [str(r.id) for r in records])
+            batch = self._batch(conn, [str(r.id) for r in records])
             saved = [batch.add_local(r, seen.get(r.id)) for r in records]
             batch.flush(clock=self.clock.last.encode())
         return saved
 
-    def _catch_up_clock(self, conn: Connection) -> None:
-        # Two sessions (tabs) may hold stores on one vault: move past the other's clock.
-        keys = self._parts()[1]
-        row_id = keys.name(_CLOCK)
-        blob = conn.execute(
-            select(tables.meta.c.b).where(tables.meta.c.k == row_id)
-        ).scalar()
-        if blob is not None:
-            stored = msgpack.unpackb(
-                keys.open(blob, table="m", row_id=row_id, column="b")
-            )
+    def _batch(self, conn: Connection, record_ids: list[str]) -> Batch:
+        """Start a write batch. Every batch writes the clock, so first move past the
+        clock another session on this vault (another tab) may have stored."""
+        stored = self._meta_in(conn, _CLOCK)
+        if stored is not None:
             self.clock.catch_up(Hlc.decode(stored))
+        return Batch(self, Rows(conn, self._parts()[1]), record_ids)
 
     def delete(self, record_id: uuid.UUID) -> SyncedRecord:
         """Replace a record with a tombstone revision (history is kept)."""
@@ -193,9 +191,8 @@ class Store:
         db, keys = self._parts()
         revs = list(revisions)
         with db.writing() as conn:
-            rows = Rows(conn, keys)
-            batch = Batch(self, rows, [str(r.id) for r in revs])
-            known = rows.known_revisions([str(r.rev) for r in revs])
+            batch = self._batch(conn, [str(r.id) for r in revs])
+            known = Rows(conn, keys).known_revisions([str(r.rev) for r in revs])
             added = 0
             for rev in revs:
                 if str(rev.rev) in known:

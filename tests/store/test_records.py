@@ -256,3 +256,16 @@ def test_two_sessions_on_one_vault_keep_the_clock_moving_forward(
     second = other.save(make_actor())
     other.close()
     assert second.hlc > first.hlc
+
+
+def test_applying_remote_revisions_never_moves_the_stored_clock_back(
+    store: Store, vault
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import PASSPHRASE
+
+    other = vault.unlock(PASSPHRASE)
+    other.clock._now_ms = lambda: 0  # this session's wall clock lags far behind
+    ahead = store.save(make_actor()).hlc
+    other.apply_remote([make_actor(device="remote")])
+    assert other.get_meta("clock") >= ahead
+    other.close()
