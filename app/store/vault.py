@@ -19,7 +19,7 @@ import unicodedata
 import uuid
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.errors import (
@@ -234,7 +234,7 @@ class Vault:
             plan = attempt.plan()
             if plan.duress is not None and plan.duress[1] == new_kek:
                 raise ValidationFailed({"passphrase": "same_as_duress"})
-            self._save(keyfile, plan, real_kek=new_kek)
+            self._save(keyfile, replace(plan, real_kek=new_kek))
 
     def set_duress(self, *, passphrase: str, duress: str) -> None:
         """Add or replace the duress passphrase, confirming the real one first.
@@ -251,13 +251,14 @@ class Vault:
             keyfile, plan = attempt.keyfile, attempt.plan()
             stretched = stretch(_norm(duress), salt=keyfile.salt, params=keyfile.params)
             index = plan.duress[0] if plan.duress else plan.free_index()
-            self._save(keyfile, plan, duress=(index, _kek(stretched, attempt.pepper)))
+            slot = (index, _kek(stretched, attempt.pepper))
+            self._save(keyfile, replace(plan, duress=slot))
 
     def clear_duress(self, *, passphrase: str) -> None:
         """Remove the duress passphrase (every slot is re-sealed or randomised)."""
         with self._locked():
             attempt = self._attempt_real(passphrase)
-            self._save(attempt.keyfile, attempt.plan(), duress=None)
+            self._save(attempt.keyfile, replace(attempt.plan(), duress=None))
 
     def has_duress(self, *, passphrase: str) -> bool:
         """Tell whether a duress passphrase is set (needs the real passphrase)."""
@@ -275,28 +276,11 @@ class Vault:
             raise ValidationFailed({"wipe_limit": "out_of_range"})
         with self._locked():
             attempt = self._attempt_real(passphrase)
-            self._save(attempt.keyfile, attempt.plan(), wipe_limit=limit or 0)
+            self._save(attempt.keyfile, replace(attempt.plan(), wipe_limit=limit or 0))
             Guard(self.guard_path, attempt.pepper).write(limit or 0, 0)
 
-    _KEEP = object()
-
-    def _save(
-        self,
-        keyfile: KeyFile,
-        plan: Plan,
-        *,
-        real_kek: bytes | None = None,
-        duress: object = _KEEP,
-        wipe_limit: int | None = None,
-    ) -> None:
-        new = Plan(
-            real_index=plan.real_index,
-            real_kek=real_kek or plan.real_kek,
-            data_key=plan.data_key,
-            duress=plan.duress if duress is Vault._KEEP else duress,  # type: ignore[arg-type]
-            wipe_limit=plan.wipe_limit if wipe_limit is None else wipe_limit,
-        )
-        keyfile.rebuild(new).save(self.keyfile_path)
+    def _save(self, keyfile: KeyFile, plan: Plan) -> None:
+        keyfile.rebuild(plan).save(self.keyfile_path)
 
     # -- wipes ----------------------------------------------------------------------
 
