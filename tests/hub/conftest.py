@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from hub.service import Hub
-from models.enums import Role
+from tests.hub.fixtures import DeviceFactory as DeviceFactory
+from tests.hub.fixtures import devices as devices
+from tests.hub.fixtures import live as live
 from tests.hub.support import (
-    Device,
     LiveHub,
-    enroll,
     make_hub,
     postgres_database,
     postgres_schema,
 )
-
-DeviceFactory = Callable[..., Device]
 
 
 @pytest.fixture(scope="session")
@@ -75,32 +73,7 @@ def hub(database_url: str) -> Iterator[Hub]:
 
 
 @pytest.fixture
-def live(hub: Hub) -> Iterator[LiveHub]:
-    """The hub served over HTTP on 127.0.0.1."""
-    server = LiveHub(hub)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def http(live: LiveHub) -> Iterator[httpx.Client]:
     """A plain HTTP client for the live hub."""
     with httpx.Client(base_url=live.url, timeout=10) as client:
         yield client
-
-
-@pytest.fixture
-def devices(hub: Hub, live: LiveHub, tmp_path: Path) -> Iterator[DeviceFactory]:
-    """Enroll devices against the live hub; their clients and stores close after."""
-    made: list[Device] = []
-
-    def factory(name: str, *, role: Role = Role.FIELD, team: str = "north") -> Device:
-        device = enroll(hub, live.url, tmp_path / name, team=team, role=role)
-        made.append(device)
-        return device
-
-    yield factory
-    for device in made:
-        device.client.close()
-        if device.store.is_open:
-            device.store.close()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from hub.service import Hub
-from models.enums import Role
-from tests.hub.support import Device, LiveHub, enroll, make_hub
-
-DeviceFactory = Callable[..., Device]
+from tests.hub.fixtures import DeviceFactory as DeviceFactory
+from tests.hub.fixtures import devices as devices
+from tests.hub.fixtures import live as live
+from tests.hub.support import make_hub
 
 
 @pytest.fixture
@@ -20,28 +20,3 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
     made = make_hub(f"sqlite:///{tmp_path / 'hub.db'}")
     yield made
     made.close()
-
-
-@pytest.fixture
-def live(hub: Hub) -> Iterator[LiveHub]:
-    """The hub served over HTTP on 127.0.0.1."""
-    server = LiveHub(hub)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def devices(hub: Hub, live: LiveHub, tmp_path: Path) -> Iterator[DeviceFactory]:
-    """Enroll devices; their clients and stores close after the test."""
-    made: list[Device] = []
-
-    def factory(name: str, *, role: Role = Role.FIELD, team: str = "north") -> Device:
-        device = enroll(hub, live.url, tmp_path / name, team=team, role=role)
-        made.append(device)
-        return device
-
-    yield factory
-    for device in made:
-        device.client.close()
-        if device.store.is_open:
-            device.store.close()
