@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -13,15 +12,9 @@ from pathlib import Path
 
 import httpx
 
+from bench._local import free_port
+
 __all__ = ["HubProcess", "free_port"]
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _key_file_for(database_url: str) -> Path:

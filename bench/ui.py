@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,21 +28,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from app.main import build_gate
 from app.services import ActorForm
 from app.settings import Settings
+from bench._local import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_port
 
 __all__ = ["main"]
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 PASSPHRASE = "bench passphrase 1"
 BASELINE_APP = """
 import flet as ft
@@ -58,27 +47,14 @@ ft.run(main, view=ft.AppView.WEB_BROWSER, host="127.0.0.1", no_cdn=True)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def _server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
     proc = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.05)
+        if not wait_for_port(port, alive=lambda: proc.poll() is None):
+            raise RuntimeError("server did not start")
         yield f"http://127.0.0.1:{port}/"
     finally:
         proc.terminate()
@@ -183,7 +159,7 @@ def _measure(runs: int) -> dict[str, float]:
         data, hello = Path(tmp) / "data", Path(tmp) / "hello.py"
         hello.write_text(BASELINE_APP)
         _seed(data, runs)
-        app_port, base_port = _free_port(), _free_port()
+        app_port, base_port = free_port(), free_port()
         app_env = dict(os.environ, PARLEY_DATA_DIR=str(data), PARLEY_TEST_FAST_KDF="1")
         base_env = dict(
             os.environ, FLET_FORCE_WEB_SERVER="true", FLET_SERVER_PORT=str(base_port)
@@ -194,7 +170,7 @@ def _measure(runs: int) -> dict[str, float]:
             _server([sys.executable, str(hello)], base_env, base_port) as base_url,
             sync_playwright() as p,
         ):
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             # One warm-up load each: the first load pays for disk caches, not the app.
             _interactive(browser, app_url, _unlock_ready)
             _interactive(browser, base_url, _hello_ready)

@@ -7,29 +7,18 @@ recorded; each test ends by asserting that none was attempted.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from bench._local import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_port
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 PASSPHRASE = "correct horse battery"
 
 
@@ -46,12 +35,6 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs it
 
 from helpers import watch_socket  # noqa: E402
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -80,16 +63,9 @@ def start_server(data_dir: Path, log_path: Path) -> Server:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError(log_path.read_text()) from None
-            time.sleep(0.1)
+    if not wait_for_port(port, alive=lambda: proc.poll() is None, poll_s=0.1):
+        proc.kill()
+        raise RuntimeError(log_path.read_text())
     return Server(f"http://127.0.0.1:{port}/", port, data_dir, log_path, proc)
 
 
@@ -104,7 +80,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 
