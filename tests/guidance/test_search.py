@@ -193,6 +193,9 @@ def test_search_finds_an_accented_word_however_it_is_typed(
         ("negotation", "method-direct_dialogue"),  # a typo
         ("wounded fighters", "approach-quid_pro_quo"),
         ("co-option", "basics-co-option"),
+        ("fuel depot", "basics-resource-control"),
+        ("who controls the market", "basics-resource-control"),
+        ("prepare a meeting", "basics-meetings"),
     ],
 )
 def test_search_puts_the_obvious_card_first(
@@ -213,6 +216,7 @@ def test_water_point_ranks_water_cards_above_cards_that_only_say_point(
     only_point = [i for i in range(len(hits)) if i not in about_water]
     assert about_water and only_point
     assert max(about_water) < min(only_point)
+    assert hits[0].card_id == "basics-resource-control"
 
 
 def _text(library: GuidanceLibrary, hit) -> str:
