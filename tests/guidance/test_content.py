@@ -136,6 +136,17 @@ def test_resource_card_is_linked_from_the_cards_around_it(bundled_pack: Pack) ->
     } <= linking
 
 
+def test_remote_channels_advice_states_both_sides(bundled_pack: Pack) -> None:
+    # Issue 15: encryption lowers the risk of leaks; seizure, monitoring and
+    # misreading remain; sensitive asks wait for a meeting.
+    card = bundled_pack.card("basics-non-state-engagement")
+    assert card is not None
+    remote = (card.section("Remote contact") or "").casefold()
+    for needed in ("encrypted", "leak", "seized", "monitored", "misread", "meeting"):
+        assert needed in remote, needed
+    assert "does not remove" in remote
+
+
 def _broken(
     files: dict[str, bytes], name: str, change: Callable[[str], str]
 ) -> dict[str, bytes]:

@@ -196,6 +196,7 @@ def test_search_finds_an_accented_word_however_it_is_typed(
         ("fuel depot", "basics-resource-control"),
         ("who controls the market", "basics-resource-control"),
         ("prepare a meeting", "basics-meetings"),
+        ("encrypted messaging", "basics-non-state-engagement"),
     ],
 )
 def test_search_puts_the_obvious_card_first(
