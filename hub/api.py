@@ -17,7 +17,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.errors import HubError
 from hub.service import Hub, RequestInfo
-from models.wire import MEDIA_TYPE, EnrollRequest, EnrollResponse, HubHello
+from hub.upload_api import UploadEndpoint
+from models.wire import (
+    MEDIA_TYPE,
+    UPLOAD_PATH,
+    EnrollRequest,
+    EnrollResponse,
+    HubHello,
+)
 
 __all__ = ["ErrorBody", "create_app"]
 
@@ -180,5 +187,7 @@ def create_app(hub: Hub) -> FastAPI:
         body = hub.pack(header, request.url.path, version, _info(request))
         return Response(body, media_type="application/octet-stream")
 
+    # Streams its answer while the body arrives: a plain ASGI app as the route.
+    app.router.add_route(UPLOAD_PATH, UploadEndpoint(hub), methods=["POST"])
     app.add_middleware(AccessLog, max_body=hub.settings.max_body)
     return app
