@@ -74,26 +74,12 @@ class LinkProfile:
 
 
 PROFILES: dict[str, LinkProfile] = {
-    # 2G (GPRS/EDGE at its worst): 50 kbit/s, 600-1000 ms, a cut every 30 s on
-    # average, a short stall every 20 s on average.
-    "2g": LinkProfile(
-        "2g",
-        50_000,
-        (0.6, 1.0),
-        cut_every=(30.0,),
-        down_for=(0.5, 2.0),
-        stall_every=(20.0,),
-        stall_for=(0.5, 2.0),
-    ),
+    # 2G (GPRS/EDGE): 50 kbit/s each way, 600-1000 ms, a cut every 30 s on average
+    # (exponential gaps), the radio back within a second.
+    "2g": LinkProfile("2g", 50_000, (0.6, 1.0), cut_every=(30.0,), down_for=(0.2, 1.0)),
     # The same radio from a moving vehicle: a cut every 3 to 5 s.
     "2g-harsh": LinkProfile(
-        "2g-harsh",
-        50_000,
-        (0.6, 1.0),
-        cut_every=(3.0, 5.0),
-        down_for=(0.2, 1.0),
-        stall_every=(15.0,),
-        stall_for=(0.3, 1.0),
+        "2g-harsh", 50_000, (0.6, 1.0), cut_every=(3.0, 5.0), down_for=(0.0, 0.3)
     ),
     # A GEO satellite terminal: 512 kbit/s, 600 ms.
     "geo": LinkProfile("geo", 512_000, (0.6, 0.6)),

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.errors import HubError
@@ -188,6 +189,6 @@ def create_app(hub: Hub) -> FastAPI:
         return Response(body, media_type="application/octet-stream")
 
     # Streams its answer while the body arrives: a plain ASGI app as the route.
-    app.router.add_route(UPLOAD_PATH, UploadEndpoint(hub), methods=["POST"])
+    app.router.routes.append(Route(UPLOAD_PATH, UploadEndpoint(hub), methods=["POST"]))
     app.add_middleware(AccessLog, max_body=hub.settings.max_body)
     return app

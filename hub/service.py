@@ -56,6 +56,7 @@ class Upload:
     fields: AuthFields
     keys: DeviceKeys
     ref: UploadRef
+    req: SyncRequest
     at: int = 0
 
 
@@ -142,8 +143,8 @@ class Hub:
     ) -> tuple[Upload, UploadFrame]:
         """Open ``POST /v1/upload``: authenticate (the signature covers ``ref``).
 
-        Returns the upload to feed and the first frame: the stored ack when the
-        hub has the batch already, else the bytes it holds.
+        Returns the upload to feed and the first frame: the stored ack (and the
+        pulls) when the hub has the batch already, else the bytes it holds.
 
         Raises:
             HubError: as :meth:`sync`, and 409 ``batch_gap``/``batch_mismatch``.
@@ -151,7 +152,9 @@ class Hub:
         now = self.clock()
         fields, keys = self._auth(header, "POST", path, ref.header().encode(), now)
         info.device, info.batch = keys.id, ref.seq
-        upload = Upload(fields, keys, ref)
+        req = SyncRequest(pull=ref.pull, max=ref.max)
+        self._check_streams(req, keys)
+        upload = Upload(fields, keys, ref, req)
         return upload, self.upload_feed(upload, b"", now=now, claim=True)
 
     def upload_feed(
@@ -162,7 +165,8 @@ class Hub:
         now: int | None = None,
         claim: bool = False,
     ) -> UploadFrame:
-        """Store the next bytes of an upload; apply the batch once it is whole."""
+        """Store the next bytes of an upload; apply the batch once it is whole and
+        answer its pulls in the same frame."""
         when = self.clock() if now is None else now
         ref = upload.ref
         part = Push(
@@ -171,11 +175,19 @@ class Hub:
         ack, cmds, held = self._write(
             upload.fields, upload.keys, part, None, when, claim=claim
         )
-        if ack is not None:
-            upload.at = ref.total
-            return UploadFrame(st=when, held=ref.total, ack=ack, cmds=cmds, done=True)
-        upload.at = held or 0
-        return UploadFrame(st=when, held=upload.at, cmds=cmds)
+        if ack is None:
+            upload.at = held or 0
+            return UploadFrame(st=when, held=upload.at, cmds=cmds)
+        upload.at = ref.total
+        resp = self._respond(upload.req, upload.keys, ack, cmds, when)
+        return UploadFrame(
+            st=when,
+            held=ref.total,
+            ack=ack,
+            cmds=cmds,
+            done=True,
+            sync=encode(resp.dump()),
+        )
 
     def _check(self, push: Push, device: DeviceKeys, now: int) -> CheckedPush:
         return check_push(

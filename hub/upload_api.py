@@ -34,7 +34,7 @@ __all__ = ["FLUSH_S", "UploadEndpoint"]
 
 log = logging.getLogger("parley.hub")
 
-FLUSH_S = 0.25  # store what arrived at least this often
+FLUSH_S = 0.15  # store what arrived at least this often
 _FLUSH_BYTES = 32 * 1024
 
 

@@ -88,7 +88,7 @@ class RealTimer:
 class RetryPolicy:
     """When to try again after a failed run. Seconds throughout."""
 
-    quick: tuple[float, float] = (0.5, 2.0)  # after a cut while bytes flowed
+    quick: tuple[float, float] = (0.2, 1.0)  # after a cut while bytes flowed
     flowing_for: float = 60.0  # bytes this recent mean the link works
     first: float = 5.0  # first wait once nothing gets through
     factor: float = 2.0
@@ -222,7 +222,6 @@ class SyncService:
                 target=self._loop, name="parley-sync", daemon=True
             )
             self._thread.start()
-        self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the thread (a run in progress finishes its current request)."""

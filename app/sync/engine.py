@@ -191,28 +191,34 @@ class SyncEngine:
     def _round(self, identity: Identity, report: SyncReport) -> bool:
         pending = self.store.pending()
         frozen = self._frozen(identity, pending)
-        if frozen is not None:
-            report.batch_size = len(frozen.body)
-            held = int(self.store.get_meta(HELD_META) or 0)
-            report.batch_held = held
-            if held or len(frozen.body) > self.pace.whole_bytes():
-                self._upload(identity, frozen, held, report)
-                return True
         sent = set(frozen.revs) if frozen else set()
         left = [r for r in pending if str(r.rev) not in sent]
         registry_left = any(not RECORD_TYPES[r.kind].sealed for r in left)
-        push = Push(seq=frozen.seq, batch=frozen.body) if frozen else None
         pull = self._cursors(identity, pull_registry=not registry_left)
-        # No timestamp in the body: a resent batch is the same bytes (the request
-        # signature carries the time).
-        req = SyncRequest(push=push, pull=pull, max=self.pace.page_bytes())
-        resp = self._exchange(identity, req)
-        if frozen is not None:
-            self._acked(frozen, resp.ack, report)
+        page = self.pace.page_bytes()
+        resp: SyncResponse | None
+        if frozen is not None and self._streams(frozen, report):
+            resp = self._upload(identity, frozen, report, pull=pull, page=page)
+            if resp is None:
+                return True  # the hub holds more of the batch; go on
+        else:
+            push = Push(seq=frozen.seq, batch=frozen.body) if frozen else None
+            # No timestamp in the body: a resent batch is the same bytes (the
+            # request signature carries the time).
+            req = SyncRequest(push=push, pull=pull, max=page)
+            resp = self._exchange(identity, req)
+            if frozen is not None:
+                self._acked(frozen, resp.ack, report)
         more = self._apply(identity, resp, report)
         self._commands(identity, resp.cmds)
         self._packs(identity, resp.packs, report)
         return bool(left) or more
+
+    def _streams(self, frozen: Frozen, report: SyncReport) -> bool:
+        """True when the batch goes through the resumable upload, not whole."""
+        report.batch_size = len(frozen.body)
+        report.batch_held = int(self.store.get_meta(HELD_META) or 0)
+        return bool(report.batch_held) or len(frozen.body) > self.pace.whole_bytes()
 
     def _frozen(self, identity: Identity, pending: list[SyncedRecord]) -> Frozen | None:
         data = self.store.get_meta(INFLIGHT_META)
@@ -281,28 +287,40 @@ class SyncEngine:
             self.store.set_meta(OFFSET_META, offset)
 
     def _upload(
-        self, identity: Identity, frozen: Frozen, held: int, report: SyncReport
-    ) -> None:
+        self,
+        identity: Identity,
+        frozen: Frozen,
+        report: SyncReport,
+        *,
+        pull: dict[str, int],
+        page: int,
+    ) -> SyncResponse | None:
         """Stream the batch from the byte the hub holds; keep each count it sends.
 
-        A cut loses only the bytes sent since the hub's last count (about a
-        round trip of the link plus a quarter second).
+        Returns the hub's answer to the pulls once the batch is acknowledged,
+        else ``None`` (the hub holds more than before; upload again). A cut
+        loses only the bytes sent since the hub's last count: about one round
+        trip of the link plus a quarter of a second.
         """
         body = frozen.body
-        seen = [held]
+        seen = [report.batch_held]
 
         def on_frame(frame: UploadFrame) -> None:
             if frame.done or frame.held == seen[0]:
                 return
-            seen[0] = frame.held
-            report.batch_held = frame.held
+            seen[0] = report.batch_held = frame.held
             if self._up_since is None:
                 self._up_since = began
             self.store.set_meta(HELD_META, frame.held)
 
         for attempt in range(2):
             ref = UploadRef(
-                seq=frozen.seq, off=seen[0], total=len(body), digest=batch_digest(body)
+                seq=frozen.seq,
+                off=seen[0],
+                total=len(body),
+                digest=batch_digest(body),
+                pull=pull,
+                max=page,
             )
             auth = sign_request(
                 identity,
@@ -327,13 +345,17 @@ class SyncEngine:
                 raise
             self._timed(self.client.bytes_sent - before, began)
             self._observe_time(last.st)
-            if last.done:
-                self._acked(frozen, last.ack, report)
-                self._commands(identity, last.cmds)
-            elif last.held != seen[0]:
-                seen[0] = last.held
+            if not last.done:
+                seen[0] = report.batch_held = last.held
                 self.store.set_meta(HELD_META, last.held)
-            return
+                return None
+            try:
+                resp = parse(SyncResponse, decode(last.sync or b""))
+            except WireError:
+                raise ProtocolError("body") from None
+            self._acked(frozen, last.ack, report)
+            return resp
+        raise AuthRequired("stale_request")  # pragma: no cover - loop always returns
 
     def _acked(self, frozen: Frozen, ack: Ack | None, report: SyncReport) -> None:
         if ack is None or ack.seq != frozen.seq:

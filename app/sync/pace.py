@@ -20,7 +20,7 @@ from dataclasses import dataclass
 __all__ = ["LinkPace"]
 
 KIB = 1024
-BATCH_SECONDS = 15.0
+BATCH_SECONDS = 10.0
 MIN_BATCH, MAX_BATCH = 16 * KIB, 256 * KIB
 MIN_PAGE, MAX_PAGE = 4 * KIB, 256 * KIB
 FIRST_BATCH = 64 * KIB

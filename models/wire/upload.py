@@ -17,7 +17,14 @@ from collections.abc import Iterator
 import msgpack
 from pydantic import Field
 
-from models.wire.codec import WireError, WireModel, b64d, b64e, parse
+from models.wire.codec import (
+    DEFAULT_PAGE_BYTES,
+    WireError,
+    WireModel,
+    b64d,
+    b64e,
+    parse,
+)
 from models.wire.signed import Signed
 from models.wire.sync import Ack
 
@@ -39,16 +46,21 @@ MAX_FRAME = 1024 * 1024
 
 
 class UploadRef(WireModel):
-    """Which batch a body belongs to, and where in it the body starts."""
+    """Which batch a body belongs to, where in it the body starts, and what to pull
+    once the batch is whole (as in :class:`~models.wire.sync.SyncRequest`), so
+    the last upload of a sync is also its pull: one round trip."""
 
     seq: int = Field(ge=1)
     off: int = Field(ge=0)
     total: int = Field(ge=1)
     digest: bytes = Field(min_length=32, max_length=32)
+    pull: dict[str, int] = Field(default_factory=dict, max_length=8)
+    max: int = Field(default=DEFAULT_PAGE_BYTES, ge=1024, le=4 * 1024 * 1024)
 
     def header(self) -> str:
-        """The header value: ``seq.off.total.digest`` (digest in base64url)."""
-        return f"{self.seq}.{self.off}.{self.total}.{b64e(self.digest)}"
+        """The header value: ``seq.off.total.digest.pull`` (base64url)."""
+        pull = msgpack.packb({"pull": self.pull, "max": self.max})
+        return f"{self.seq}.{self.off}.{self.total}.{b64e(self.digest)}.{b64e(pull)}"
 
     @classmethod
     def from_header(cls, value: str | None) -> UploadRef:
@@ -58,7 +70,16 @@ class UploadRef(WireModel):
             WireError: ``malformed`` when absent or broken.
         """
         parts = (value or "").split(".")
-        if len(parts) != 4 or not all(p.isdigit() for p in parts[:3]):
+        if len(parts) != 5 or not all(p.isdigit() for p in parts[:3]):
+            raise WireError("malformed")
+        raw = b64d(parts[4])
+        if len(raw) > 1024:
+            raise WireError("too_large")
+        try:
+            extra = msgpack.unpackb(raw, raw=False, strict_map_key=True)
+        except (ValueError, TypeError, msgpack.UnpackException):
+            raise WireError("malformed") from None
+        if not isinstance(extra, dict):
             raise WireError("malformed")
         ref = parse(
             cls,
@@ -67,6 +88,8 @@ class UploadRef(WireModel):
                 "off": int(parts[1]),
                 "total": int(parts[2]),
                 "digest": b64d(parts[3]),
+                "pull": extra.get("pull", {}),
+                "max": extra.get("max", DEFAULT_PAGE_BYTES),
             },
         )
         if ref.off > ref.total:
@@ -75,13 +98,15 @@ class UploadRef(WireModel):
 
 
 class UploadFrame(WireModel):
-    """One message of the hub's answer: bytes held, or the final acknowledgement."""
+    """One message of the hub's answer: bytes held, or the final acknowledgement
+    with the pulled pages (``sync``: an encoded ``SyncResponse``)."""
 
     st: int
     held: int = 0
     ack: Ack | None = None
     cmds: list[Signed] = Field(default_factory=list)
     done: bool = False
+    sync: bytes | None = None
 
 
 def frame_bytes(frame: UploadFrame) -> bytes:
