@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 PORT ?= 8550
 HUB_PORT ?= 8660
 
-.PHONY: run test lint fmt bench clean venv chromium pouch
+.PHONY: run test lint fmt bench clean venv chromium pouch crash soak
 
 venv: $(STAMP)
 
@@ -48,6 +48,14 @@ $(POUCH_STAMP): bench/pouch/package.json bench/pouch/package-lock.json
 
 bench: venv chromium pouch
 	$(BIN)/python -m bench all
+
+# Long campaigns (short versions run in `make test`): >= 100 SIGKILLs of app and
+# hub processes plus PostgreSQL restarts on a private cluster; 50 devices for 10 min.
+crash: venv
+	$(BIN)/python -m bench._crash
+
+soak: venv
+	$(BIN)/python -m bench._soak
 
 run: venv
 	$(BIN)/python -m app.devrun --port $(PORT) --hub-port $(HUB_PORT)

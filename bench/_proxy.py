@@ -194,6 +194,8 @@ class TcpProxy:
 
     ``profile`` (see :data:`PROFILES`) shapes the link; it may be changed at any
     time with :meth:`use`. ``seed`` makes cuts, stalls and round trips repeatable.
+    ``also`` adds ports served in turn, one connection each (a load balancer in
+    front of several hub processes).
     """
 
     def __init__(
@@ -203,8 +205,11 @@ class TcpProxy:
         target_host: str = "127.0.0.1",
         profile: LinkProfile | None = None,
         seed: int = 1,
+        also: tuple[int, ...] = (),
     ) -> None:
         self.target = (target_host, target_port)
+        self._targets = [(target_host, p) for p in (target_port, *also)]
+        self._turn = 0
         self.counters = _Counters()
         self.plan: CutPlan | None = None
         self.profile: LinkProfile | None = None
@@ -331,9 +336,16 @@ class TcpProxy:
     def _connect(self, client: socket.socket) -> None:
         profile = self.profile
         rtt = self._rng.uniform(*profile.rtt) if profile else 0.0
-        try:
-            upstream = socket.create_connection(self.target, timeout=10)
-        except OSError:
+        upstream = None
+        for _ in self._targets:  # a dead hub process: the next one takes it
+            self._turn += 1
+            target = self._targets[self._turn % len(self._targets)]
+            try:
+                upstream = socket.create_connection(target, timeout=10)
+                break
+            except OSError:
+                continue
+        if upstream is None:
             _close(client)
             return
         upstream.settimeout(None)

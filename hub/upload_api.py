@@ -15,10 +15,11 @@ import logging
 import time
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Message, Receive, Scope, Send
 
-from hub.errors import HubError
+from hub.errors import HubError, unavailable
 from hub.service import Hub, RequestInfo, Upload
 from models.wire import (
     UPLOAD_HEADER,
@@ -70,6 +71,9 @@ class UploadEndpoint:
             return
         except HubError as exc:
             await _json(send, exc)
+            return
+        except OperationalError:
+            await _json(send, unavailable())
             return
         await send(
             {
@@ -152,6 +156,7 @@ async def _json(send: Send, exc: HubError) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(raw)).encode()),
+                *((k.encode(), v.encode()) for k, v in exc.headers().items()),
             ],
         }
     )
