@@ -96,11 +96,13 @@ class Result:
 
 
 def _device_proc(*args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bench._devproc", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # What the device prints goes to <root>/device.log, read when a check fails.
+    with (Path(args[1]) / "device.log").open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bench._devproc", *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> bool:
