@@ -12,6 +12,11 @@ here; ``mobile_index.toml`` lists the versions it has (and where we learnt them)
 and this test turns each into a metadata-only wheel in a local folder that takes the
 index's place. The same resolution is then run, dry, against PyPI plus that folder,
 under a constraints file listing those versions.
+
+On a machine that can reach the real index, setting
+``PARLEY_MOBILE_INDEX_URL=https://pypi.flet.dev`` makes the same tests resolve
+against it (under the same constraints) instead of the stand-ins: that checks
+``mobile_index.toml`` itself.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from tests.packaging.fletbuild import HERE, ROOT, phone_python
 pytestmark = pytest.mark.pypi
 
 INDEX = HERE / "mobile_index.toml"
+REAL_INDEX_ENV = "PARLEY_MOBILE_INDEX_URL"
 # Signs in pip's output that it could not talk to the package index at all.
 _NETWORK_TROUBLE = re.compile(
     r"NewConnectionError|ConnectTimeout|ReadTimeout|Name or service not known|"
@@ -124,7 +130,12 @@ def resolve(
     """``pip install --dry-run`` as serious_python runs it, the index replaced."""
     index = mobile_index()
     cp, platform = _tags(index)
-    links = write_index(index, tmp_path / "pypi.flet.dev")
+    real_index = os.environ.get(REAL_INDEX_ENV)
+    source = (
+        ["--extra-index-url", real_index]
+        if real_index
+        else ["--find-links", str(write_index(index, tmp_path / "pypi.flet.dev"))]
+    )
     constraints = write_constraints(index, tmp_path / "mobile-constraints.txt")
     site = write_sitecustomize(index, tmp_path / "site")
     env = dict(
@@ -159,8 +170,7 @@ def resolve(
         cp,
         "--target",
         str(tmp_path / "site-packages"),
-        "--find-links",
-        str(links),
+        *source,
         "--constraint",
         str(constraints),
         *requirements,
