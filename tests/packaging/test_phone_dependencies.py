@@ -62,14 +62,20 @@ def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _tags(index: dict[str, Any]) -> tuple[str, str]:
-    major, minor = index["python"].split(".")
-    return f"cp{major}{minor}", index["platform"]
+def _cp(index: dict[str, Any]) -> str:
+    return "cp" + index["python"].replace(".", "")
 
 
-def write_index(index: dict[str, Any], folder: Path) -> Path:
+def platforms_to_check() -> list[str]:
+    """The Android ABIs to resolve for: the first (arm64) against the stand-ins,
+    every one ``flet build`` packages against the real index."""
+    listed: list[str] = mobile_index()["platforms"]
+    return listed if os.environ.get(REAL_INDEX_ENV) else listed[:1]
+
+
+def write_index(index: dict[str, Any], folder: Path, platform: str) -> Path:
     """One metadata-only wheel per entry, named as the mobile index names them."""
-    cp, platform = _tags(index)
+    cp = _cp(index)
     folder.mkdir(parents=True, exist_ok=True)
     for wheel in index["wheel"]:
         dist = f"{wheel['name'].replace('-', '_')}-{wheel['version']}"
@@ -99,7 +105,7 @@ def write_constraints(index: dict[str, Any], path: Path) -> Path:
     return path
 
 
-def write_sitecustomize(index: dict[str, Any], folder: Path) -> Path:
+def write_sitecustomize(index: dict[str, Any], folder: Path, platform: str) -> Path:
     """serious_python's ``sitecustomize.py`` for Android (bin/sitecustomize.dart).
 
     Plus one line of ours: markers see the phone's Python version. In a real
@@ -107,11 +113,11 @@ def write_sitecustomize(index: dict[str, Any], folder: Path) -> Path:
     """
     folder.mkdir(parents=True, exist_ok=True)
     major, minor = index["python"].split(".")
-    api = int(index["platform"].split("_")[1])
+    api = int(platform.split("_")[1])
     (folder / "sitecustomize.py").write_text(
         "import collections, platform, sysconfig\n"
         'platform.system = lambda: "Android"\n'
-        f'sysconfig.get_platform = lambda: "{index["platform"].replace("_", "-", 2)}"\n'
+        f'sysconfig.get_platform = lambda: "{platform.replace("_", "-", 2)}"\n'
         "AndroidVer = collections.namedtuple('AndroidVer', ['release', 'api_level',"
         " 'manufacturer', 'model', 'device', 'is_emulator'])\n"
         f"platform.android_ver = lambda: AndroidVer('', {api}, '', '', '', False)\n"
@@ -125,19 +131,23 @@ def write_sitecustomize(index: dict[str, Any], folder: Path) -> Path:
 
 
 def resolve(
-    requirements: list[str], tmp_path: Path
+    requirements: list[str], tmp_path: Path, platform: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``pip install --dry-run`` as serious_python runs it, the index replaced."""
     index = mobile_index()
-    cp, platform = _tags(index)
+    cp = _cp(index)
+    platform = platform or index["platforms"][0]
     real_index = os.environ.get(REAL_INDEX_ENV)
     source = (
         ["--extra-index-url", real_index]
         if real_index
-        else ["--find-links", str(write_index(index, tmp_path / "pypi.flet.dev"))]
+        else [
+            "--find-links",
+            str(write_index(index, tmp_path / "pypi.flet.dev", platform)),
+        ]
     )
     constraints = write_constraints(index, tmp_path / "mobile-constraints.txt")
-    site = write_sitecustomize(index, tmp_path / "site")
+    site = write_sitecustomize(index, tmp_path / "site", platform)
     env = dict(
         os.environ,
         PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
@@ -202,10 +212,11 @@ def test_the_stand_in_index_is_for_the_python_flet_build_bundles() -> None:
     assert phone_python().short == mobile_index()["python"]
 
 
+@pytest.mark.parametrize("platform", platforms_to_check())
 def test_phone_dependencies_resolve_against_pypi_and_the_mobile_index(
-    tmp_path: Path,
+    platform: str, tmp_path: Path
 ) -> None:
-    done = resolve(phone_dependencies(), tmp_path)
+    done = resolve(phone_dependencies(), tmp_path, platform)
     assert done.returncode == 0, done.stderr[-3000:]
     wheels = installed(tmp_path)
     binary = {_canonical(w["name"]): w["version"] for w in mobile_index()["wheel"]}
