@@ -42,6 +42,7 @@ LEFT_BEHIND = (
     "var/hub.db",  # make run: the demo hub
     "screenshots/quick_log.png",  # browser tests
     "bench/out/vault.json",  # make bench
+    "bench/pouch/node_modules/pouchdb-node/package.json",  # make pouch (bench links)
     ".pytest_cache/README.md",
     ".mypy_cache/3.11/app.json",
     ".ruff_cache/CACHEDIR.TAG",
