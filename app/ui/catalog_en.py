@@ -203,6 +203,7 @@ TEXT: dict[str, str] = {
     "records.count": "{count} records",
     "records.count_one": "1 record",
     "records.clear_filters": "Clear filters",
+    "records.more": "Show {count} more",
     "marker.not_synced": "Not synced",
     "marker.conflict": "Conflict",
     "marker.draft": "Draft",
@@ -218,6 +219,8 @@ TEXT: dict[str, str] = {
     "record.deleted": "Record deleted.",
     "record.conflict_note": "Two versions were made on different phones. Saving resolves it.",
     # row summaries
+    "row.record": "Record",
+    "row.named": "{name}",
     "row.checkpoint": "Checkpoint: {outcome}",
     "row.contact": "Contact: {kind}",
     "row.follow_up": "Follow-up: {title}",
@@ -390,6 +393,8 @@ TEXT: dict[str, str] = {
     ),
     "teams.conflicts": "{count} with two versions to reconcile",
     "teams.conflicts_one": "1 with two versions to reconcile",
+    "teams.more": "{count} older contacts: find them under Records.",
+    "teams.more_one": "1 older contact: find it under Records.",
     # -- records kept only at the hub (retention) ------------------------------------------
     "row.purged": "{kind}: kept at the hub",
     "row.purged_when": "last saved {when}",

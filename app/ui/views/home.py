@@ -7,17 +7,12 @@ from typing import Any
 import flet as ft
 
 from app.services import Draft, RecordRow
+from app.ui.components.records import record_tile
 from app.ui.messages import enum_label, t
 from app.ui.screen import Screen
 from app.ui.theme import GAP
 from app.ui.views.sync import sync_badge
-from app.ui.widgets import (
-    note,
-    primary,
-    record_tile,
-    secondary,
-    section_title,
-)
+from app.ui.widgets import note, primary, secondary, section_title
 
 __all__ = ["HomeScreen", "open_route"]
 
@@ -76,7 +71,7 @@ class HomeScreen(Screen):
         if overview.unfinished:
             controls.append(section_title(t("home.unfinished")))
             controls.extend(
-                record_tile(row, self.shell.on(self._goer(f"/log/{row.id}")))
+                record_tile(row, self.shell.on(self._goer(self._edit_route(row))))
                 for row in overview.unfinished
             )
         controls.append(section_title(t("home.recent")))
@@ -87,6 +82,10 @@ class HomeScreen(Screen):
             for row in overview.recent
         )
         return controls
+
+    def _edit_route(self, row: RecordRow) -> str:
+        target = self.services.records.edit_target(str(row.id))
+        return f"{target.route}/{target.record_id}" if target else open_route(row)
 
     def _goer(self, route: str) -> Any:
         return lambda _: self.shell.go(route)
@@ -114,7 +113,7 @@ class HomeScreen(Screen):
 
         return ft.Column(
             [
-                record_tile(row, self.shell.on(self._goer(f"/contact/{row.id}"))),
+                record_tile(row, self.shell.on(self._goer(self._edit_route(row)))),
                 ft.Row(
                     [
                         secondary(
