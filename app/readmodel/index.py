@@ -9,18 +9,18 @@ import bisect
 import datetime as dt
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from app.readmodel.kinds import Label, RecordType, Text, saved_at, type_of
 from app.readmodel.rows import RecordFilter, RecordRow, fold
 from app.store import Entry
-from models import RecordKind
+from models import Hlc, RecordKind
 
 __all__ = ["Index", "Item"]
 
-_Key = tuple[float, str]
+_Key = tuple[float, int, uuid.UUID]
 
 
 @dataclass(slots=True)
@@ -42,8 +42,8 @@ class Item:
 
     @property
     def key(self) -> _Key:
-        """Sort key: newest first, then by id."""
-        return (-self.when.timestamp(), str(self.id))
+        """Sort key: newest first; on the same day, the latest written first."""
+        return (-self.when.timestamp(), -_written(self.entry.record.hlc), self.id)
 
     def ref(self, name: str) -> uuid.UUID | None:
         """The record a reference field names (``actor_id``...)."""
@@ -150,8 +150,8 @@ class Index:
     def listed(self) -> Iterator[Item]:
         """Listed records, newest first."""
         items = self.items
-        for _, rid in self.order:
-            yield items[uuid.UUID(rid)]
+        for key in self.order:
+            yield items[key[2]]
 
     def of_kind(self, kind: RecordKind) -> Iterator[Item]:
         """Live records of one kind."""
@@ -200,13 +200,6 @@ class Index:
             return False
         return not (flt.conflict and not item.entry.conflict)
 
-    def matches(self, item: Item, words: Iterable[str]) -> bool:
-        """True when the record's text holds every word (a stub holds none)."""
-        if item.entry.purged:
-            return False
-        text = self.text(item)
-        return all(word in text for word in words)
-
     def row(self, item: Item) -> RecordRow:
         """The list row of one record."""
         record, spec = item.entry.record, item.spec
@@ -245,3 +238,12 @@ class Index:
 
 
 _NIL = uuid.UUID(int=0)
+
+
+def _written(hlc: str) -> int:
+    """A revision's clock as a number (0 when it has none)."""
+    try:
+        reading = Hlc.decode(hlc)
+    except ValueError:
+        return 0
+    return reading.wall_ms * 65536 + reading.counter

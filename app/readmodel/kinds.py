@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel
+
 from models import (
     RECORD_TYPES,
     Actor,
@@ -141,16 +143,18 @@ def saved_at(record: SyncedRecord) -> dt.datetime:
 
 
 def _words(record: SyncedRecord) -> Iterable[str]:
-    """Every string a record holds (list items and nested rows too)."""
-    for name, value in record.model_dump(exclude=set(_META)).items():
-        if name.endswith("_id"):
+    """Every string a record holds (list items and nested rows too), ids aside."""
+    for name, value in record.__dict__.items():
+        if name in _META or name.endswith("_id"):
             continue
         if isinstance(value, str):
             yield value
         elif isinstance(value, list):
             for item in value:
-                values = item.values() if isinstance(item, dict) else [item]
-                yield from (str(v) for v in values if v is not None)
+                if isinstance(item, str):
+                    yield item
+                elif isinstance(item, BaseModel):
+                    yield from (v for v in item.__dict__.values() if isinstance(v, str))
 
 
 def _nothing(_: Any) -> str:

@@ -43,13 +43,19 @@ class TeamPage:
     conflicts: int
 
 
+_Texts = list[tuple[uuid.UUID, str]]
+
+
 @dataclass(frozen=True, slots=True)
 class _Search:
+    """The last search, kept to narrow the next one as the user types on."""
+
     version: int
     base: RecordFilter
-    base_ids: list[uuid.UUID]
+    base_ids: list[uuid.UUID]  # every record the filter passes, newest first
+    base_texts: _Texts | None  # the same, stubs aside, with their folded text
     words: list[str]
-    hits: list[uuid.UUID]
+    hits: _Texts | None
 
 
 class ReadModel:
@@ -315,20 +321,48 @@ class ReadModel:
         base, words = flt.without_text(), flt.words()
         last = self._search
         if last is not None and (last.version, last.base) == (self.version, base):
-            base_ids = last.base_ids
-            # Typing on: every hit of the longer query was a hit of the shorter one.
-            narrowing = last.words and " ".join(words).startswith(" ".join(last.words))
-            pool = last.hits if narrowing else base_ids
+            base_ids, base_texts = last.base_ids, last.base_texts
+        elif base == _ANY:
+            base_ids, base_texts = [key[2] for key in index.order], None
         else:
             base_ids = [i.id for i in index.listed() if index.passes(i, base)]
-            pool = base_ids
-        hits = (
-            [r for r in pool if index.matches(index.items[r], words)]
-            if words
-            else base_ids
-        )
-        self._search = _Search(self.version, base, base_ids, words, hits)
-        return hits
+            base_texts = None
+        hits: _Texts | None = None
+        if words:
+            if base_texts is None:
+                base_texts = _texts(index, base_ids)
+            # Typing on: every hit of the longer query was a hit of the shorter one.
+            narrowing = (
+                last is not None
+                and last.hits is not None
+                and last.base_texts is base_texts
+                and " ".join(words).startswith(" ".join(last.words))
+            )
+            pool = last.hits if narrowing and last is not None else base_texts
+            hits = _scan(pool or [], words)
+        self._search = _Search(self.version, base, base_ids, base_texts, words, hits)
+        return base_ids if hits is None else [record_id for record_id, _ in hits]
+
+
+_ANY = RecordFilter()
+
+
+def _texts(index: Index, record_ids: list[uuid.UUID]) -> _Texts:
+    """The folded text of each record (stubs have none left to search)."""
+    items = index.items
+    return [
+        (rid, index.text(items[rid]))
+        for rid in record_ids
+        if not items[rid].entry.purged
+    ]
+
+
+def _scan(pool: _Texts, words: list[str]) -> _Texts:
+    """The records whose text holds every word (the inner loop of every keystroke)."""
+    if len(words) == 1:
+        word = words[0]
+        return [hit for hit in pool if word in hit[1]]
+    return [hit for hit in pool if all(w in hit[1] for w in words)]
 
 
 def _readable(item: Item, model: type[SyncedRecord]) -> bool:

@@ -59,15 +59,14 @@ def row_markers(row: RecordRow) -> list[ft.Control]:
 def record_tile(row: RecordRow, on_click: Handler | None) -> ft.Control:
     """One record in a list: what, when, where, who, and its markers."""
     title, subtitle = row_summary(row)
-    body = ft.Column(
-        [
-            ft.Text(title, size=TEXT, weight=ft.FontWeight.W_600),
-            ft.Text(subtitle, size=TEXT_SMALL),
-            ft.Row(row_markers(row), spacing=6, wrap=True),
-        ],
-        spacing=2,
-        expand=True,
-    )
+    lines: list[ft.Control] = [
+        ft.Text(title, size=TEXT, weight=ft.FontWeight.W_600),
+        ft.Text(subtitle, size=TEXT_SMALL),
+    ]
+    markers = row_markers(row)
+    if markers:  # most synced rows have none: no empty row to draw and send
+        lines.append(ft.Row(markers, spacing=6, wrap=True))
+    body = ft.Column(lines, spacing=2, expand=True)
     icon = getattr(ft.Icons, row.icon, ft.Icons.DESCRIPTION)
     return ft.Container(
         content=ft.Row(

@@ -32,8 +32,8 @@ from app.ui.widgets import (
 __all__ = ["RecordScreen", "RecordsScreen"]
 
 _STATE = "records.filter"
-#: Rows shown at first, and added by each "show more".
-PAGE = 50
+#: Rows shown at first, and added by each "show more" (a phone shows about seven).
+PAGE = 20
 
 
 def _date(text: str) -> dt.date | None:
@@ -83,6 +83,9 @@ class RecordsScreen(Screen):
         self.count = note("")
         self.results = ft.Column(spacing=0)
         self.limit = PAGE
+        # Rows already drawn, by record: a row that stays in the list while the
+        # user types keeps its controls, so only new rows are sent to the screen.
+        self._tiles: dict[object, tuple[RecordRow, ft.Control]] = {}
         self._fill()
 
     def title(self) -> str:
@@ -112,15 +115,23 @@ class RecordsScreen(Screen):
     def _fill(self) -> None:
         found = self.services.records.page(self._filter(), limit=self.limit)
         self.count.value = tn("records.count", found.total)
-        controls: list[ft.Control] = [
-            record_tile(row, self.shell.on(self._opener(row))) for row in found.rows
-        ] or [note(t("records.empty"))]
+        controls: list[ft.Control] = [self._tile(row) for row in found.rows] or [
+            note(t("records.empty"))
+        ]
         if found.more:
             shown = min(PAGE, found.more)
             controls.append(
                 secondary(t("records.more", count=shown), self.shell.on(self._more))
             )
         self.results.controls = controls
+
+    def _tile(self, row: RecordRow) -> ft.Control:
+        kept = self._tiles.get(row.id)
+        if kept is not None and kept[0] == row:
+            return kept[1]
+        made = record_tile(row, self.shell.on(self._opener(row)))
+        self._tiles[row.id] = (row, made)
+        return made
 
     def _more(self, _: Any) -> None:
         self.limit += PAGE
