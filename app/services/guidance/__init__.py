@@ -5,7 +5,11 @@ Screens use four objects, built by the composition root:
 - :class:`PackInstaller` picks the pack in use (installed or bundled) and installs
   newer ones: ``pack = installer.active()``.
 - :class:`GuidanceLibrary` over that pack: list by kind, read a card, related cards,
-  search, the picker's questions and ranking.
+  search, the picker's questions and ranking, in one language:
+  ``library.in_language("fr")`` reads the same pack in French, and
+  ``library.localized(card_id)`` returns a :class:`LocalizedCard` whose ``fallback``
+  says the card is shown in the base language because the pack lacks a current
+  translation.
 - :class:`ReadingList` over the unlocked vault store: bookmarks and recently read.
 - :class:`Situation` holds the picker answers a screen collected.
 - :func:`mark_consulted` notes on a contact draft that a card was read for it.
@@ -22,6 +26,8 @@ from app.services.guidance.model import (
     PLAYBOOK_SECTIONS,
     Card,
     CardKind,
+    Language,
+    LocalizedCard,
     PackInfo,
     Problem,
 )
@@ -35,6 +41,7 @@ from app.services.guidance.picker import (
     Ranked,
     Reason,
     Situation,
+    Suggestion,
 )
 from app.services.guidance.reading import MetaStore, ReadingList
 from app.services.guidance.search import Hit
@@ -51,6 +58,8 @@ __all__ = [
     "GuidanceLibrary",
     "GuidanceService",
     "Hit",
+    "Language",
+    "LocalizedCard",
     "MetaStore",
     "Option",
     "Pack",
@@ -63,6 +72,7 @@ __all__ = [
     "Reason",
     "ReadingList",
     "Situation",
+    "Suggestion",
     "Verifier",
     "build_archive",
     "bundled_pack_dir",
