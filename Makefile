@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 PORT ?= 8550
 HUB_PORT ?= 8660
 
-.PHONY: run test lint fmt bench clean venv chromium
+.PHONY: run test lint fmt bench clean venv chromium pouch crash soak
 
 venv: $(STAMP)
 
@@ -37,8 +37,25 @@ fmt: venv
 test: venv chromium lint
 	$(BIN)/python -m pytest
 
-bench: venv chromium
+# The PouchDB side of `bench links` (Node, its own lock file).
+POUCH_STAMP := bench/pouch/node_modules/.installed
+
+pouch: $(POUCH_STAMP)
+
+$(POUCH_STAMP): bench/pouch/package.json bench/pouch/package-lock.json
+	cd bench/pouch && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(POUCH_STAMP)
+
+bench: venv chromium pouch
 	$(BIN)/python -m bench all
+
+# Long campaigns (short versions run in `make test`): >= 100 SIGKILLs of app and
+# hub processes plus PostgreSQL restarts on a private cluster; 50 devices for 10 min.
+crash: venv
+	$(BIN)/python -m bench._crash
+
+soak: venv
+	$(BIN)/python -m bench._soak
 
 run: venv
 	$(BIN)/python -m app.devrun --port $(PORT) --hub-port $(HUB_PORT)

@@ -168,6 +168,8 @@ TEXT: dict[str, str] = {
     "guide.unbookmarked": "Bookmark removed.",
     "guide.related": "Related cards",
     "guide.missing": "This card is not in the guidance pack any more.",
+    "guide.fallback": "This card is not translated into your language yet, so it is shown in English.",
+    "guide.outdated": "The translation of this card is out of date, so it is shown in English.",
     "guide.reading_for": "You came from a contact form. If this card helped, mark it as consulted.",
     "guide.consulted_already": "This card is marked as consulted for your contact.",
     "guide.consult": "Mark as consulted for this contact",
@@ -181,6 +183,7 @@ TEXT: dict[str, str] = {
     "pick.situation": "Your situation",
     "pick.methods": "Methods, best fit first",
     "pick.approaches": "Approaches, best fit first",
+    "pick.read_first": "Read before you go",
     "pick.rank": "{n}. {title}",
     "pick.best": "Best fit",
     "pick.for": "For",
@@ -392,6 +395,14 @@ TEXT: dict[str, str] = {
     "size.bytes": "{n} B",
     "size.kb": "{n} KB",
     "size.mb": "{n} MB",
+    "sync.fail.sync_internal": (
+        "Sync hit an unexpected problem and will try again by itself. Your records "
+        "are safe on this phone."
+    ),
+    "sync.fail.hub_busy": (
+        "The hub is busy or restarting. Sync tries again by itself in a moment; your "
+        "records are safe on this phone."
+    ),
     "sync.fail.rejected": (
         "The hub refused this sync. Your records are safe on this phone; tap Retry "
         "later, or ask your coordinator if it keeps happening."

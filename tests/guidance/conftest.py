@@ -43,7 +43,9 @@ def make_pack(tmp_path: Path) -> PackFactory:
     """Copy the bundled pack into tmp_path, with a chosen version and edits.
 
     ``make_pack(version=2, edit={"en/cards/x.md": lambda text: ...}, drop=[...],
-    add={"fr/cards/x.md": "..."})`` returns the directory of the copy.
+    add={"fr/cards/x.md": "..."}, languages=("en", "fr"))`` returns the directory of
+    the copy; ``languages`` keeps only those folders (the bundled ones are dropped
+    before ``add`` writes its files).
     """
     counter = iter(range(1_000_000))
 
@@ -54,10 +56,16 @@ def make_pack(tmp_path: Path) -> PackFactory:
         drop: tuple[str, ...] = (),
         pack_id: str | None = None,
         add: dict[str, str] | None = None,
+        languages: tuple[str, ...] | None = None,
     ) -> Path:
         root = tmp_path / f"candidate-{next(counter)}"
         shutil.copytree(bundled_pack_dir(), root)
         set_pack_field(root, "version", str(version))
+        if languages is not None:  # keep only these language folders
+            set_pack_field(root, "languages", repr(list(languages)).replace("'", '"'))
+            for folder in root.iterdir():
+                if folder.is_dir() and folder.name not in languages:
+                    shutil.rmtree(folder)
         if pack_id is not None:
             set_pack_field(root, "id", f'"{pack_id}"')
         for name, change in (edit or {}).items():

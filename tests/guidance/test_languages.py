@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -99,13 +100,18 @@ Gardez les mains visibles.
 
 
 def with_languages(text: str, codes: str) -> str:
-    return text.replace('languages = ["en"]', f"languages = [{codes}]")
+    return re.sub(r"(?m)^languages = .*$", f"languages = [{codes}]", text)
+
+
+# The French of these tests is their own, not the bundled one.
+ONLY_EN = ("en",)
 
 
 @pytest.fixture
 def french(make_pack: PackFactory) -> Path:
     """A copy of the bundled pack with French for two cards."""
     return make_pack(
+        languages=ONLY_EN,
         version=2,
         edit={"pack.toml": lambda t: with_languages(t, '"en", "fr"')},
         add={
@@ -150,6 +156,7 @@ def test_a_card_without_translation_falls_back_to_english(fr) -> None:
 
 def test_an_outdated_translation_falls_back_to_english(make_pack) -> None:
     root = make_pack(
+        languages=ONLY_EN,
         version=2,
         edit={
             "pack.toml": lambda t: with_languages(t, '"en", "fr"'),
@@ -303,6 +310,7 @@ def test_a_broken_translation_is_refused_with_a_reason(
         "fr/cards/basics-checkpoints.md": FR_CHECKPOINTS,
     }
     root = make_pack(
+        languages=ONLY_EN,
         edit={"pack.toml": lambda t: with_languages(t, '"en", "fr"'), **edit},
         add={**base, **add},
     )
@@ -335,7 +343,9 @@ def test_a_broken_language_file_is_refused(
 ) -> None:
     add = {"fr/language.toml": language_file} if language_file else {}
     root = make_pack(
-        edit={"pack.toml": lambda t: with_languages(t, '"en", "fr"')}, add=add
+        languages=ONLY_EN,
+        edit={"pack.toml": lambda t: with_languages(t, '"en", "fr"')},
+        add=add,
     )
     pack, problems = check_files(read_dir(root))
     assert pack is None
@@ -344,7 +354,8 @@ def test_a_broken_language_file_is_refused(
 
 def test_the_base_language_file_may_not_carry_picker_texts(make_pack) -> None:
     root = make_pack(
-        edit={"en/language.toml": lambda t: t + '\n[reasons]\n"A" = "B"\n'}
+        languages=ONLY_EN,
+        edit={"en/language.toml": lambda t: t + '\n[reasons]\n"A" = "B"\n'},
     )
     with pytest.raises(ContentError) as caught:
         load_pack(root)
@@ -357,11 +368,12 @@ def test_the_base_language_file_may_not_carry_picker_texts(make_pack) -> None:
 @pytest.mark.parametrize("codes", ['["en", "en"]', "[]", '["EN"]', '"en"'])
 def test_the_language_list_must_be_sound(make_pack, codes: str) -> None:
     root = make_pack(
+        languages=ONLY_EN,
         edit={
             "pack.toml": lambda t: t.replace(
                 'languages = ["en"]', f"languages = {codes}"
             )
-        }
+        },
     )
     pack, problems = check_files(read_dir(root))
     assert pack is None
@@ -373,6 +385,7 @@ def test_the_language_list_must_be_sound(make_pack, codes: str) -> None:
 
 def test_the_first_language_is_the_base_and_must_have_every_card(make_pack) -> None:
     root = make_pack(
+        languages=ONLY_EN,
         edit={"pack.toml": lambda t: with_languages(t, '"fr", "en"')},
         add={
             # A base language keeps its texts in the cards and picker.toml.
