@@ -14,11 +14,17 @@ from app.services.guidance import GuidanceLibrary, PackInstaller, bundled_pack_d
 from app.settings import Settings
 from app.store import FilePepper, KdfParams, Store, Vault
 
-__all__ = ["SharedGuidance", "build_gate", "build_guidance", "main", "run", "web_ready"]
+__all__ = [
+    "SharedGuidance",
+    "build_gate",
+    "build_guidance",
+    "main",
+    "run",
+    "serve",
+    "settings_from_args",
+    "web_ready",
+]
 
-# Cheap Argon2id costs for tests only (PARLEY_TEST_FAST_KDF=1). The default always
-# calibrates at vault creation.
-TEST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
 INSTALL_HINT = "The local web build needs flet-web: pip install 'parley[web]'"
 
 log = logging.getLogger("parley")
@@ -57,13 +63,13 @@ class SharedGuidance:
         self.current = library
 
 
-def build_gate(settings: Settings) -> VaultGate:
-    """The vault and the factory of per-session services (one guidance library)."""
-    vault = Vault(
-        settings.vault_dir,
-        pepper=FilePepper(settings.pepper_path),
-        kdf=TEST_KDF if settings.fast_kdf else None,
-    )
+def build_gate(settings: Settings, *, kdf: KdfParams | None = None) -> VaultGate:
+    """The vault and the factory of per-session services (one guidance library).
+
+    A new vault's Argon2id costs are calibrated on this device; ``kdf`` (tests and
+    benchmarks only, never read from the environment) sets them instead.
+    """
+    vault = Vault(settings.vault_dir, pepper=FilePepper(settings.pepper_path), kdf=kdf)
     shared = SharedGuidance(build_guidance(settings))
 
     def factory(store: Store, opened: Vault) -> Services:
@@ -105,19 +111,31 @@ def _serve_env(settings: Settings) -> None:
     os.environ["FLET_SERVER_PORT"] = str(settings.port)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Serve the field app on 127.0.0.1 (``--port N`` to change the port)."""
+def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
+    """Settings from the environment, with ``--port N`` taken from the arguments."""
     args = list(sys.argv[1:] if argv is None else argv)
     overrides: dict[str, int] = {}
     if "--port" in args:
         overrides["port"] = int(args[args.index("--port") + 1])
-    settings = Settings.from_env(None, **overrides)
+    return Settings.from_env(None, **overrides)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve the field app on 127.0.0.1 (``--port N`` to change the port)."""
+    return serve(settings_from_args(argv))
+
+
+def serve(settings: Settings, gate: VaultGate | None = None) -> int:
+    """Run the field app: embedded on a phone, else the local web build.
+
+    ``gate`` defaults to :func:`build_gate` (tests pass one with cheap KDF costs).
+    """
     if _on_phone():
         import flet as ft
 
         from app.ui import make_main
 
-        ft.run(make_main(build_gate(settings), settings))
+        ft.run(make_main(gate or build_gate(settings), settings))
         return 0
     if not web_ready():
         print(INSTALL_HINT, file=sys.stderr)
@@ -132,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _serve_env(settings)
     print(f"Parley field app: http://{settings.host}:{settings.port}/", flush=True)
     ft.run(
-        make_main(build_gate(settings), settings),
+        make_main(gate or build_gate(settings), settings),
         view=ft.AppView.WEB_BROWSER,
         host=settings.host,
         port=settings.port,

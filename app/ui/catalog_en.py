@@ -1,9 +1,27 @@
 """English text of the field app. Every user-facing string lives here (or in a sibling
-catalog for another language); views look strings up through :mod:`app.ui.messages`."""
+catalog for another language); views look strings up through :mod:`app.ui.messages`.
+
+A catalog is a module with ``CODE`` (the Babel locale), ``NAME`` (the language's
+own name), ``TEXT`` and ``ENUMS`` with the same keys as this one, and optionally
+``RTL = True`` and ``FORMATS``. Add it to ``CATALOGS`` in ``app/ui/messages.py``.
+"""
 
 from __future__ import annotations
 
-__all__ = ["ENUMS", "TEXT"]
+from app.ui.formats import Formats
+
+__all__ = ["CODE", "ENUMS", "FORMATS", "NAME", "RTL", "TEXT"]
+
+CODE = "en"
+NAME = "English"
+RTL = False
+# ISO-like on purpose: no month names to misread, the order the form fields use.
+FORMATS = Formats(
+    locale="en",
+    day_pattern="yyyy-MM-dd",
+    moment_pattern="yyyy-MM-dd HH:mm",
+    clock_pattern="HH:mm",
+)
 
 TEXT: dict[str, str] = {
     # -- shell ---------------------------------------------------------------------
@@ -68,6 +86,9 @@ TEXT: dict[str, str] = {
     "home.recent": "Latest records",
     "home.drafts": "Unsaved drafts",
     "home.nothing_yet": "Nothing recorded yet.",
+    "home.opening": "Opening your records…",
+    "loading.title": "One moment",
+    "loading.body": "Opening your records. This screen fills in by itself.",
     "home.pending": "{count} not yet synced",
     "home.pending_one": "1 not yet synced",
     "home.mark_done": "Mark done",
@@ -206,6 +227,7 @@ TEXT: dict[str, str] = {
     "records.count": "{count} records",
     "records.count_one": "1 record",
     "records.clear_filters": "Clear filters",
+    "records.more": "Show {count} more",
     "marker.not_synced": "Not synced",
     "marker.conflict": "Conflict",
     "marker.draft": "Draft",
@@ -221,6 +243,8 @@ TEXT: dict[str, str] = {
     "record.deleted": "Record deleted.",
     "record.conflict_note": "Two versions were made on different phones. Saving resolves it.",
     # row summaries
+    "row.record": "Record",
+    "row.named": "{name}",
     "row.checkpoint": "Checkpoint: {outcome}",
     "row.contact": "Contact: {kind}",
     "row.follow_up": "Follow-up: {title}",
@@ -412,6 +436,8 @@ TEXT: dict[str, str] = {
     ),
     "teams.conflicts": "{count} with two versions to reconcile",
     "teams.conflicts_one": "1 with two versions to reconcile",
+    "teams.more": "{count} older contacts: find them under Records.",
+    "teams.more_one": "1 older contact: find it under Records.",
     # -- records kept only at the hub (retention) ------------------------------------------
     "row.purged": "{kind}: kept at the hub",
     "row.purged_when": "last saved {when}",
