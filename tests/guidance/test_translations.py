@@ -35,6 +35,9 @@ REQUIRED = [
     "basics-checkpoints",
     "basics-when-to-engage",
 ]
+# Translated too: the cards the required ones lead to most, and the remote-contact
+# advice of issue 15.
+ALSO = ["basics-meetings", "basics-resource-control", "basics-non-state-engagement"]
 # A tired reader on a phone: the longest sentence, and the average, in words.
 # French sentences run a little longer than English ones for the same idea.
 SENTENCE_LIMITS = {"en": (30, 12), "fr": (32, 14), "ar": (30, 12)}
@@ -55,7 +58,7 @@ def test_the_pack_offers_french_and_arabic() -> None:
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
-@pytest.mark.parametrize("card_id", REQUIRED)
+@pytest.mark.parametrize("card_id", [*REQUIRED, *ALSO])
 def test_required_card_is_translated_and_current(
     library: GuidanceLibrary, code: str, card_id: str
 ) -> None:
@@ -152,3 +155,43 @@ def test_picker_speaks_the_language(library: GuidanceLibrary, code: str) -> None
         for a, b in zip(ours_r.reasons, theirs_r.reasons, strict=True):
             assert a.points == b.points and a.text != b.text
     assert all(s.why for s in result.reading)
+
+
+@pytest.mark.parametrize(
+    ("code", "needed"),
+    [
+        (
+            "fr",
+            (
+                "chiffrée",
+                "réduit",
+                "ne le supprime pas",
+                "saisi",
+                "surveillé",
+                "mal comprendre",
+                "rencontres en personne",
+            ),
+        ),
+        (
+            "ar",
+            (
+                "المشفرة",
+                "تقلل",
+                "لا تزيله",
+                "يصادر",
+                "يراقب",
+                "تفهم خطأ",
+                "للقاءات المباشرة",
+            ),
+        ),
+    ],
+)
+def test_remote_contact_advice_states_both_sides_in_every_language(
+    library: GuidanceLibrary, code: str, needed: tuple[str, ...]
+) -> None:
+    # Issue 15's remote-channel advice, as the reader of that language gets it.
+    card = library.in_language(code).card("basics-non-state-engagement")
+    assert card is not None and card.language == code
+    remote = " ".join(card.sections[-1][1].split())  # the last section, unwrapped
+    for words in needed:
+        assert words in remote, words
