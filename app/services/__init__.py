@@ -37,7 +37,7 @@ from app.services.passphrase import Strength, strength
 from app.services.places import PlaceForm, PlaceService
 from app.services.preferences import IDLE_CHOICES_S, PreferenceService
 from app.services.records import HomeOverview, RecordFilter, RecordService, Revision
-from app.services.security import WIPE_CHOICES, SecurityService
+from app.services.security import WIPE_CHOICES, Protection, SecurityService
 from app.services.snapshot import Option, RecordRow
 from app.services.sync import SyncService, SyncState, SyncStatus
 from app.services.teams import TeamRows, TeamsService
@@ -64,6 +64,7 @@ __all__ = [
     "PlaceForm",
     "PlaceService",
     "PreferenceService",
+    "Protection",
     "QuickChoices",
     "RemoteWipe",
     "RecordFilter",
