@@ -17,7 +17,7 @@ from app.store import tables
 from app.store.crypto import Keyring
 from app.store.engine import Database
 
-__all__ = ["MIGRATIONS", "Migration", "migrate", "schema_present"]
+__all__ = ["MIGRATIONS", "Migration", "initialise", "migrate", "schema_present"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +105,18 @@ def migrate(
         # No chained cause: a failed statement's text could carry stored values.
         raise MigrationFailed(f"{current}:{type(exc).__name__}") from None
     return ran
+
+
+def initialise(db: Database) -> None:
+    """Give a new, empty database the current schema, with every step marked done.
+
+    A new file has nothing to upgrade, so no step runs and no key is needed: the
+    vault can lay out a database before anyone has unlocked it (the start after an
+    interrupted duress unlock does).
+
+    Raises:
+        DiskFull: if the file cannot be written.
+    """
+    with db.writing() as conn:
+        tables.metadata.create_all(conn)
+        conn.execute(insert(tables.versions), [{"name": m.name} for m in MIGRATIONS])
