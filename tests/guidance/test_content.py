@@ -17,6 +17,7 @@ from app.services.guidance import (
     check_files,
     load_pack_files,
 )
+from app.services.guidance.cardfile import MAX_CARD_WORDS, reading_words
 from app.services.guidance.text import plain_text
 from models.enums import ActorType, Approach, Method
 
@@ -29,7 +30,9 @@ FOUNDATION_TOPICS = [
     "basics-when-to-engage",
     "basics-coordination",
     "basics-monitoring-learning",
+    "basics-meetings",
     "basics-checkpoints",
+    "basics-resource-control",
     "basics-escalation",
     "basics-co-option",
     "basics-non-state-engagement",
@@ -96,6 +99,54 @@ def test_card_reads_in_short_sentences(bundled_pack: Pack, name: str) -> None:
     assert sum(lengths) / len(lengths) <= 12
 
 
+@pytest.mark.parametrize("name", CARD_FILES)
+def test_card_fits_in_700_words(bundled_pack: Pack, name: str) -> None:
+    # About six phone screens: what the reader sees, and the whole file too.
+    card = bundled_pack.card(name.removesuffix(".md"))
+    assert card is not None
+    assert reading_words(card.title, card.summary, card.body) <= MAX_CARD_WORDS
+    text = (bundled_pack_dir() / "cards" / name).read_text(encoding="utf-8")
+    assert len(text.split()) <= MAX_CARD_WORDS
+
+
+def test_card_over_700_words_is_refused(bundled_files: dict[str, bytes]) -> None:
+    padding = "\n\nOne more short sentence for the reader." * 100
+    files = _broken(bundled_files, DIALOGUE, lambda t: t + padding)
+    _, problems = check_files(files)
+    assert ("card_too_long", DIALOGUE) in {(p.reason, p.where) for p in problems}
+
+
+def test_split_cards_link_to_each_other(bundled_pack: Pack) -> None:
+    dialogue = bundled_pack.card("method-direct_dialogue")
+    meetings = bundled_pack.card("basics-meetings")
+    assert dialogue is not None and meetings is not None
+    assert "basics-meetings" in dialogue.related
+    assert "method-direct_dialogue" in meetings.related
+
+
+def test_resource_card_is_linked_from_the_cards_around_it(bundled_pack: Pack) -> None:
+    linking = {
+        c.id for c in bundled_pack.cards if "basics-resource-control" in c.related
+    }
+    assert {
+        "approach-common_interest",
+        "approach-quid_pro_quo",
+        "basics-co-option",
+        "actor-gang",
+    } <= linking
+
+
+def test_remote_channels_advice_states_both_sides(bundled_pack: Pack) -> None:
+    # Issue 15: encryption lowers the risk of leaks; seizure, monitoring and
+    # misreading remain; sensitive asks wait for a meeting.
+    card = bundled_pack.card("basics-non-state-engagement")
+    assert card is not None
+    remote = (card.section("Remote contact") or "").casefold()
+    for needed in ("encrypted", "leak", "seized", "monitored", "misread", "meeting"):
+        assert needed in remote, needed
+    assert "does not remove" in remote
+
+
 def _broken(
     files: dict[str, bytes], name: str, change: Callable[[str], str]
 ) -> dict[str, bytes]:
@@ -117,7 +168,7 @@ DIALOGUE = "cards/method-direct_dialogue.md"
         ),
         (
             DIALOGUE,
-            lambda t: re.sub(r"(?m)^version = 1\n", "", t, count=1),
+            lambda t: re.sub(r"(?m)^version = \d+\n", "", t, count=1),
             "missing_field_version",
         ),
         (

@@ -6,13 +6,15 @@ import tomllib
 
 import pytest
 
-from app.errors import ValidationFailed
+from app.errors import ContentError, ValidationFailed
 from app.services.guidance import (
     QUESTIONS,
     GuidanceLibrary,
     Situation,
     bundled_pack_dir,
+    check_files,
     load_pack,
+    load_pack_files,
 )
 
 # (outcome, actor type, access, best placed, risk) -> top method, top approach.
@@ -193,3 +195,58 @@ def test_picker_questions_cover_every_actor_type_with_labels(
         assert all(option.label for option in question.options)
     actor = next(q for q in questions if q.name == "actor_type")
     assert len(actor.options) == 8
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        # Guards of a mining company block a road to a water point.
+        (
+            TABLE[13][0],
+            {"basics-resource-control", "basics-meetings", "basics-checkpoints"},
+        ),
+        # Farmland and markets under an armed group.
+        (
+            TABLE[6][0],
+            {
+                "basics-resource-control",
+                "basics-meetings",
+                "basics-non-state-engagement",
+            },
+        ),
+        # A group that refuses all contact, about children.
+        (TABLE[2][0], {"basics-non-state-engagement"}),
+        # Army shelling; no contact.
+        (TABLE[10][0], set()),
+    ],
+)
+def test_picker_suggests_cards_to_read_first(
+    library: GuidanceLibrary, answers: tuple[str, ...], expected: set[str]
+) -> None:
+    result = library.pick(Situation(*answers))
+    assert {s.card_id for s in result.reading} == expected
+    for suggestion in result.reading:
+        card = library.card(suggestion.card_id)
+        assert card is not None and suggestion.title == card.title
+        assert suggestion.why
+
+
+def test_picker_read_entry_must_name_a_foundation_or_actor_card(
+    bundled_files: dict[str, bytes],
+) -> None:
+    text = bundled_files["picker.toml"].decode()
+    broken = text.replace('card = "basics-meetings"', 'card = "method-indirect"', 1)
+    _, problems = check_files({**bundled_files, "picker.toml": broken.encode()})
+    assert "picker_unknown_card" in {p.reason for p in problems}
+
+
+def test_picker_read_entry_may_not_carry_points(
+    bundled_files: dict[str, bytes],
+) -> None:
+    text = bundled_files["picker.toml"].decode()
+    broken = text.replace(
+        'card = "basics-meetings"\n', 'card = "basics-meetings"\npoints = 3\n', 1
+    )
+    with pytest.raises(ContentError) as caught:
+        load_pack_files({**bundled_files, "picker.toml": broken.encode()})
+    assert caught.value.reason == "bad_picker_read"

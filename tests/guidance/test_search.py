@@ -113,6 +113,58 @@ def test_search_snippet_falls_back_to_the_summary(small) -> None:
     assert [hit.title[s:e] for s, e in hit.title_marks] == ["Convoys"]
 
 
+@pytest.fixture(scope="module")
+def water() -> SearchIndex:
+    # "point" is in most cards; "water" in two; one holds the phrase.
+    return SearchIndex(
+        [
+            make_card("basics-p1", "Focal points", body="Name a focal point."),
+            make_card("basics-p2", "Meetings", body="Make one point at a time."),
+            make_card("basics-p3", "Notes", body="Point to the facts. " * 4),
+            make_card("basics-w1", "Wells", body="Water runs short in summer."),
+            make_card("basics-w2", "Sites", body="The water point opens at six."),
+            make_card("basics-w3", "Pumps", body="A point about water: guard it."),
+            make_card("basics-p4", "Remarks", body="Pointed remarks."),
+        ]
+    )
+
+
+def test_search_ranks_the_phrase_first(water) -> None:
+    assert ids(water.search("water point"))[0] == "basics-w2"
+    assert ids(water.search("water point "))[0] == "basics-w2"
+
+
+def test_search_ranks_a_rare_word_above_a_common_one(water) -> None:
+    # Cards with "water" only beat cards with "point" only, even a title match.
+    found = ids(water.search("water point"))
+    assert found[:2] == ["basics-w2", "basics-w3"]  # both words
+    assert found[2] == "basics-w1"  # the rare word alone
+    assert set(found[3:]) == {"basics-p1", "basics-p2", "basics-p3", "basics-p4"}
+
+
+def test_search_prefers_a_whole_word_to_a_longer_one_it_starts(water) -> None:
+    found = ids(water.search("point"))
+    assert found.index("basics-p2") < found.index("basics-p4")
+    # A finished word takes whole words only, when it has them.
+    assert "basics-p4" not in ids(water.search("point "))
+
+
+def test_search_phrase_keeps_its_stop_words(library: GuidanceLibrary) -> None:
+    hits = library.search("naming and shaming")
+    assert ids(hits)[0] == "method-revealing_facts"
+    assert "naming and shaming" in hits[0].snippet
+
+
+def test_search_phrase_does_not_span_two_tags() -> None:
+    index = SearchIndex(
+        [
+            make_card("basics-x", "X", tags=("safe water", "point of view")),
+            make_card("basics-y", "Y", tags=("water point",)),
+        ]
+    )
+    assert ids(index.search("water point")) == ["basics-y", "basics-x"]
+
+
 # -- over the real pack ---------------------------------------------------------
 
 
@@ -141,12 +193,37 @@ def test_search_finds_an_accented_word_however_it_is_typed(
         ("negotation", "method-direct_dialogue"),  # a typo
         ("wounded fighters", "approach-quid_pro_quo"),
         ("co-option", "basics-co-option"),
+        ("fuel depot", "basics-resource-control"),
+        ("who controls the market", "basics-resource-control"),
+        ("prepare a meeting", "basics-meetings"),
+        ("encrypted messaging", "basics-non-state-engagement"),
     ],
 )
 def test_search_puts_the_obvious_card_first(
     library: GuidanceLibrary, query: str, first: str
 ) -> None:
     assert ids(library.search(query))[0] == first
+
+
+@pytest.mark.parametrize("query", ["water point", "water point ", "Water Point"])
+def test_water_point_ranks_water_cards_above_cards_that_only_say_point(
+    library: GuidanceLibrary, query: str
+) -> None:
+    # Issue 15, acceptance 3: the reader wants water, not every "focal point".
+    hits = library.search(query)
+    about_water = [
+        i for i, hit in enumerate(hits) if "water" in fold(_text(library, hit))
+    ]
+    only_point = [i for i in range(len(hits)) if i not in about_water]
+    assert about_water and only_point
+    assert max(about_water) < min(only_point)
+    assert hits[0].card_id == "basics-resource-control"
+
+
+def _text(library: GuidanceLibrary, hit) -> str:
+    card = library.card(hit.card_id)
+    assert card is not None
+    return " ".join((card.title, card.summary, *card.tags, card.body))
 
 
 def test_search_prefers_cards_matching_every_word(library: GuidanceLibrary) -> None:

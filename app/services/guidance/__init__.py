@@ -35,6 +35,7 @@ from app.services.guidance.picker import (
     Ranked,
     Reason,
     Situation,
+    Suggestion,
 )
 from app.services.guidance.reading import MetaStore, ReadingList
 from app.services.guidance.search import Hit
@@ -63,6 +64,7 @@ __all__ = [
     "Reason",
     "ReadingList",
     "Situation",
+    "Suggestion",
     "Verifier",
     "build_archive",
     "bundled_pack_dir",

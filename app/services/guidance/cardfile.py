@@ -13,13 +13,16 @@ from app.services.guidance.model import (
     CardKind,
     required_sections,
 )
+from app.services.guidance.text import plain_text
 from models.enums import ActorType
 
-__all__ = ["parse_card"]
+__all__ = ["MAX_CARD_WORDS", "parse_card", "reading_words"]
 
 FENCE = "+++"
 TITLE_MAX = 80
 SUMMARY_MAX = 200
+# What a reader sees (title, summary, body), in words: about six phone screens.
+MAX_CARD_WORDS = 700
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _REQUIRED = {
     "id": str,
@@ -56,6 +59,8 @@ def parse_card(text: str, *, name: str) -> Card:
     card_id = _card_id(data["id"], kind=kind, name=name)
     lead, sections = _sections(body)
     _check_sections(kind, sections, name=name)
+    if reading_words(data["title"], data["summary"], body) > MAX_CARD_WORDS:
+        raise ContentError("card_too_long", name)
     return Card(
         id=card_id,
         title=_line(data["title"], TITLE_MAX, field="title", name=name),
@@ -71,6 +76,14 @@ def parse_card(text: str, *, name: str) -> Card:
         sections=tuple(sections),
         order=int(data.get("order", 1000)),
     )
+
+
+def reading_words(title: str, summary: str, body: str) -> int:
+    """How many words a reader meets on a card: title, summary and body text.
+
+    Words are what spaces separate, once the Markdown marks are gone.
+    """
+    return len(f"{title} {summary} {plain_text(body)}".split())
 
 
 def _split(text: str, *, name: str) -> tuple[str, str]:

@@ -59,6 +59,13 @@ def _picker(rules: PickerRules, by_id: dict[str, Card]) -> list[Problem]:
             problems.append(
                 Problem("picker_unknown_card", f"{PICKER_FILE}#rule{index + 1}")
             )
+    readable = (CardKind.FOUNDATION, CardKind.ACTOR)
+    for index, entry in enumerate(rules.reading):
+        card = by_id.get(entry.card)
+        if card is None or card.kind not in readable:
+            problems.append(
+                Problem("picker_unknown_card", f"{PICKER_FILE}#read{index + 1}")
+            )
     with_rules = {rule.card for rule in rules.rules}
     for card in by_id.values():
         if card.kind in ranked_kinds and card.id not in with_rules:

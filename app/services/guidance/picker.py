@@ -3,6 +3,10 @@
 Every rule names one card, an optional condition on the answers, a number of points
 and the reason shown to the reader. A card's score is the sum of the points of the
 rules that match; its reasons are those rules' texts, strongest first.
+
+``[[read]]`` entries point the reader to foundation or actor cards worth reading
+before acting in that situation (a group that controls a water point, a meeting to
+prepare), each with its condition and the reason shown.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ __all__ = [
     "Reason",
     "Rule",
     "Situation",
+    "Suggestion",
     "parse_rules",
     "rank",
 ]
@@ -70,10 +75,14 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class PickerRules:
-    """The questions and rules of a pack's ``picker.toml``."""
+    """The questions, rules and reading suggestions of a pack's ``picker.toml``.
+
+    ``reading`` holds the ``[[read]]`` entries as rules whose ``points`` is 0.
+    """
 
     questions: tuple[Question, ...]
     rules: tuple[Rule, ...]
+    reading: tuple[Rule, ...] = ()
 
     def question(self, name: str) -> Question:
         """Return the question called ``name`` (one of QUESTIONS)."""
@@ -117,11 +126,21 @@ class Ranked:
 
 
 @dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A card to read before acting, and why it fits the situation."""
+
+    card_id: str
+    title: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class PickResult:
-    """Methods and approaches for one situation, best first."""
+    """Methods and approaches for one situation, best first; cards to read first."""
 
     methods: tuple[Ranked, ...]
     approaches: tuple[Ranked, ...]
+    reading: tuple[Suggestion, ...] = ()
 
 
 def parse_rules(data: Mapping[str, Any]) -> PickerRules:
@@ -139,7 +158,14 @@ def parse_rules(data: Mapping[str, Any]) -> PickerRules:
     if not isinstance(raw_rules, list) or not raw_rules:
         raise ContentError("no_picker_rules", PICKER_FILE)
     rules = tuple(_rule(index, raw, known) for index, raw in enumerate(raw_rules))
-    return PickerRules(questions=questions, rules=rules)
+    raw_reading = data.get("read", [])
+    if not isinstance(raw_reading, list):
+        raise ContentError("bad_picker_read", PICKER_FILE)
+    reading = tuple(
+        _rule(index, raw, known, section="read")
+        for index, raw in enumerate(raw_reading)
+    )
+    return PickerRules(questions=questions, rules=rules, reading=reading)
 
 
 def _question(name: str, data: Mapping[str, Any]) -> Question:
@@ -160,14 +186,25 @@ def _question(name: str, data: Mapping[str, Any]) -> Question:
     return Question(name=name, prompt=prompt.strip(), options=tuple(options))
 
 
-def _rule(index: int, raw: Any, known: Mapping[str, frozenset[str]]) -> Rule:
-    where = f"{PICKER_FILE}#rule{index + 1}"
-    if not isinstance(raw, dict) or not set(raw) <= {"card", "when", "points", "why"}:
-        raise ContentError("bad_picker_rule", where)
-    card, points, why = raw.get("card"), raw.get("points"), raw.get("why")
+def _rule(
+    index: int,
+    raw: Any,
+    known: Mapping[str, frozenset[str]],
+    *,
+    section: str = "rule",
+) -> Rule:
+    # A [[read]] entry is a rule without points.
+    where = f"{PICKER_FILE}#{section}{index + 1}"
+    keys = {"card", "when", "why"} | ({"points"} if section == "rule" else set())
+    if not isinstance(raw, dict) or not set(raw) <= keys:
+        raise ContentError(f"bad_picker_{section}", where)
+    card, why = raw.get("card"), raw.get("why")
+    points = raw.get("points") if section == "rule" else 0
     if not isinstance(card, str) or not isinstance(why, str) or not why.strip():
-        raise ContentError("bad_picker_rule", where)
-    if not isinstance(points, int) or isinstance(points, bool) or points == 0:
+        raise ContentError(f"bad_picker_{section}", where)
+    if not isinstance(points, int) or isinstance(points, bool):
+        raise ContentError(f"bad_picker_{section}", where)
+    if section == "rule" and points == 0:
         raise ContentError("bad_picker_rule", where)
     when = raw.get("when", {})
     if not isinstance(when, dict):
@@ -206,13 +243,24 @@ def rank(rules: PickerRules, cards: Iterable[Card], situation: Situation) -> Pic
     if bad:
         raise ValidationFailed(bad)
     matched = [rule for rule in rules.rules if rule.matches(situation)]
+    listed = tuple(cards)
     methods, approaches = [], []
-    for card in cards:
+    for card in listed:
         if card.kind is CardKind.METHOD:
             methods.append(_score(card, matched))
         elif card.kind is CardKind.APPROACH:
             approaches.append(_score(card, matched))
-    return PickResult(methods=_best_first(methods), approaches=_best_first(approaches))
+    titles = {card.id: card.title for card in listed}
+    reading = tuple(
+        Suggestion(card_id=entry.card, title=titles[entry.card], why=entry.why)
+        for entry in rules.reading
+        if entry.matches(situation) and entry.card in titles
+    )
+    return PickResult(
+        methods=_best_first(methods),
+        approaches=_best_first(approaches),
+        reading=reading,
+    )
 
 
 def _score(card: Card, matched: list[Rule]) -> Ranked:

@@ -4,25 +4,37 @@ The index is built once when a pack loads. A query's words are folded like the
 text (no accents, no case), so a missing or wrong accent still matches. The last
 word may be unfinished and matches as a prefix, as does any word with no exact
 match. A word with no match at all is retried with one letter added, dropped or
-changed. Title matches outrank summary and tag matches, which outrank body
-matches; cards matching every word come first.
+changed.
+
+Ranking, strongest first:
+
+1. cards matching more of the query's words;
+2. cards holding the query as a phrase (its words side by side, in order);
+3. cards matching rarer words: a word found in few cards tells more than one found
+   in many (``"water point"``: "water" is in two cards, "point" in half of them),
+   so a card that says "water" beats one that only says "point", wherever it
+   says it;
+4. the score: a title match outweighs a summary or tag match, which outweighs a
+   body match, and a whole word outweighs a prefix or a near miss.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.services.guidance.model import Card, CardKind
-from app.services.guidance.text import fold, plain_text, spans, words
+from app.services.guidance.text import plain_text, spans, words
 
 __all__ = ["Hit", "SearchIndex"]
 
 TITLE, TAGS, SUMMARY, BODY = 8.0, 4.0, 4.0, 1.0
 PREFIX_FACTOR, FUZZY_FACTOR = 0.8, 0.5
-TITLE_PHRASE_BONUS, SUMMARY_PHRASE_BONUS = 10.0, 3.0
+# A phrase found in a field adds this much to the score (and ranks the card up).
+PHRASE_BONUS = {"title": 10.0, "summary": 4.0, "tags": 4.0, "body": 3.0}
 FUZZY_MIN_LEN = 4
 SNIPPET_CHARS = 160
 # Words too common to narrow a search; dropped unless the query has nothing else.
@@ -52,11 +64,41 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class _Sequence:
+    field: str
+    words: tuple[str, ...]
+    starts: dict[str, list[int]]  # word -> where it stands in ``words``
+
+    @classmethod
+    def of(cls, field: str, found: Iterable[str]) -> _Sequence:
+        sequence = tuple(found)
+        starts: dict[str, list[int]] = defaultdict(list)
+        for position, word in enumerate(sequence):
+            starts[word].append(position)
+        return cls(field, sequence, dict(starts))
+
+    def holds(self, wanted: tuple[str, ...], *, prefix_last: bool) -> bool:
+        """Whether ``wanted`` stands here word after word (the last may be a prefix)."""
+        size = len(wanted)
+        head, last = wanted[:-1], wanted[-1]
+        for start in self.starts.get(wanted[0], ()):
+            if self.words[start : start + size - 1] != head:
+                continue
+            end = start + size - 1
+            if end >= len(self.words):
+                continue
+            word = self.words[end]
+            if word == last or (prefix_last and word.startswith(last)):
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
 class _Doc:
     card: Card
     plain: str
-    title_fold: str
-    summary_fold: str
+    # Each field's words in order, for phrases: title, summary, tags, body.
+    sequences: tuple[_Sequence, ...]
     places: dict[str, list[tuple[int, int]]]  # body word -> its offsets in plain
 
 
@@ -84,15 +126,24 @@ class SearchIndex:
                 best[word] = max(best.get(word, 0.0), weight)
         plain = plain_text(card.body)
         places: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        body: list[str] = []
         for word, start, end in spans(plain):
             places[word].append((start, end))
+            body.append(word)
         for word in places:
             best[word] = max(best.get(word, 0.0), BODY)
         for word, weight in best.items():
             # A word used often in the body counts a little more, up to a cap.
             often = 0.1 * min(len(places.get(word, ())), 10)
             self._postings[word][index] = weight + often
-        return _Doc(card, plain, fold(card.title), fold(card.summary), dict(places))
+        sequences = (
+            _Sequence.of("title", words(card.title)),
+            _Sequence.of("summary", words(card.summary)),
+            # An empty word between tags keeps a phrase from spanning two of them.
+            _Sequence.of("tags", (w for tag in card.tags for w in ("", *words(tag)))),
+            _Sequence.of("body", body),
+        )
+        return _Doc(card, plain, sequences, dict(places))
 
     def search(self, query: str, *, limit: int = 20) -> list[Hit]:
         """Return the cards matching ``query``, best first.
@@ -108,6 +159,7 @@ class SearchIndex:
         prefix_last = not query[-1:].isspace()
         scores: dict[int, float] = defaultdict(float)
         counts: dict[int, int] = defaultdict(int)
+        rare: dict[int, float] = defaultdict(float)  # rarity of the words matched
         found: dict[int, set[str]] = defaultdict(set)
         for position, term in enumerate(terms):
             prefix = prefix_last and position == len(terms) - 1
@@ -116,14 +168,25 @@ class SearchIndex:
                 for doc, weight in self._postings[word].items():
                     best[doc] = max(best.get(doc, 0.0), weight * factor)
                     found[doc].add(word)
+            rarity = self._rarity(len(best))
             for doc, score in best.items():
-                scores[doc] += score
+                scores[doc] += score * rarity
                 counts[doc] += 1
-        phrase = " ".join(terms)
-        for doc in scores:
-            scores[doc] += self._phrase_bonus(self._docs[doc], phrase)
-        ranked = sorted(scores, key=lambda d: (-counts[d], -scores[d], d))
-        return [self._hit(d, scores[d], found[d]) for d in ranked[:limit]]
+                rare[doc] += rarity
+        phrase = _phrase(query, prefix_last=prefix_last)
+        bonus = {d: _phrase_bonus(self._docs[d], phrase) for d in scores}
+        ranked = sorted(
+            scores,
+            key=lambda d: (-counts[d], -bool(bonus[d]), -rare[d], -scores[d], d),
+        )
+        return [self._hit(d, scores[d] + bonus[d], found[d]) for d in ranked[:limit]]
+
+    def _rarity(self, matched: int) -> float:
+        # A term found in few cards weighs more: 1 when it is in every card, about
+        # 4 when it is in one card of thirty. Counted over everything the term
+        # matched (its prefixes and near misses too), so "point" is as common as
+        # "point", "points" and "pointed" together.
+        return 1.0 + math.log(max(1, len(self._docs)) / max(1, matched))
 
     def _expand(self, term: str, *, prefix: bool) -> dict[str, float]:
         matches: dict[str, float] = {}
@@ -150,14 +213,6 @@ class SearchIndex:
                 near.add(variant)
             near |= self._deletes.get(variant, set())
         return near
-
-    @staticmethod
-    def _phrase_bonus(doc: _Doc, phrase: str) -> float:
-        if phrase in doc.title_fold:
-            return TITLE_PHRASE_BONUS
-        if phrase in doc.summary_fold:
-            return SUMMARY_PHRASE_BONUS
-        return 0.0
 
     def _hit(self, index: int, score: float, found: set[str]) -> Hit:
         doc = self._docs[index]
@@ -188,6 +243,26 @@ def _query_terms(query: str) -> list[str]:
         if t not in _STOP or (keep_last and i == len(terms) - 1)
     ]
     return kept or terms
+
+
+def _phrase(query: str, *, prefix_last: bool) -> tuple[tuple[str, ...], bool]:
+    """The query's words in order, stop words kept ("naming and shaming").
+
+    Returns the words (empty for a one-word query: field weights rank those) and
+    whether the last one may be unfinished.
+    """
+    found = tuple(words(query))
+    return (found if len(found) > 1 else ()), prefix_last
+
+
+def _phrase_bonus(doc: _Doc, phrase: tuple[tuple[str, ...], bool]) -> float:
+    wanted, prefix_last = phrase
+    if not wanted:
+        return 0.0
+    for sequence in doc.sequences:
+        if sequence.holds(wanted, prefix_last=prefix_last):
+            return PHRASE_BONUS[sequence.field]
+    return 0.0
 
 
 def _deletions(word: str) -> Iterable[str]:
