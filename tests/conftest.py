@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.store import FilePepper, KdfParams, Store, Vault
+from app.store import FileSecrets, KdfParams, Store, Vault
 
 # Cheap Argon2id for tests only; the app calibrates real costs at vault creation.
 FAST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
@@ -18,7 +18,7 @@ PASSPHRASE = "correct horse battery"
 def vault(tmp_path: Path) -> Vault:
     return Vault(
         tmp_path / "vault",
-        pepper=FilePepper(tmp_path / "secure" / "p.bin"),
+        secrets=FileSecrets(tmp_path / "secure" / "p.bin"),
         kdf=FAST_KDF,
     )
 

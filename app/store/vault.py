@@ -41,6 +41,7 @@ import os
 import secrets
 import shutil
 import threading
+import time
 import unicodedata
 import uuid
 import weakref
@@ -49,6 +50,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.errors import (
+    DiskFull,
     KeyMaterialLost,
     NoVault,
     StoreError,
@@ -59,11 +61,12 @@ from app.errors import (
 )
 from app.store.crypto import Keyring
 from app.store.engine import Database
-from app.store.files import dir_lock, fsync_dir, shred, shred_tree
+from app.store.files import dir_lock, fsync_dir, is_disk_full, shred, shred_tree
 from app.store.guard import Guard
 from app.store.inplace import mark_dir_nocow
 from app.store.kdf import KdfParams, calibrate, stretch
 from app.store.keyfile import (
+    RECORD_SIZE,
     SLOTS,
     Duress,
     KeyFile,
@@ -74,7 +77,7 @@ from app.store.keyfile import (
     State,
     kek,
 )
-from app.store.migrations import initialise, migrate, schema_present
+from app.store.migrations import empty_database, migrate, schema_present
 from app.store.secrets import Protection, SecretStore
 from app.store.store import Store
 
@@ -111,6 +114,8 @@ class _Attempt:
     key: _Key
     stretched: bytes
     opened: Opened
+    staged: _Stage | None = None
+    pace: _Pace | None = None
 
     def plan(self) -> Plan:
         return self.key.keyfile.plan_from(self.opened, self.stretched, self.key.pepper)
@@ -207,7 +212,8 @@ class Vault:
             self.secrets.put(PEPPER_NAMES[1 - PEPPER_NAMES.index(name)], os.urandom(32))
             data_key = os.urandom(32)
             plan = Plan(secrets.randbelow(SLOTS), stretched, data_key)
-            old = self._swap_in(self._build(keyfile.seal(plan, pepper=pepper), pepper))
+            record = keyfile.seal(plan, pepper=pepper).record(pepper, State.LIVE)
+            old = self._swap_in(self._build(record, pepper))
             if old is not None:
                 shred_tree(old)
             return self._open_db(data_key)
@@ -225,10 +231,14 @@ class Vault:
             SecureStorageError: if the device's secret store does not answer.
         """
         with self._locked():
-            attempt = self._attempt(passphrase)
+            attempt = self._attempt(passphrase, stage=True)
             if attempt.opened.kind is SlotType.DURESS:
-                return self._duress(attempt)
-            return self._open_db(attempt.opened.key)
+                store = self._duress(attempt)
+            else:
+                store = self._open_db(attempt.opened.key)
+            if attempt.pace is not None:
+                attempt.pace.wait()
+            return store
 
     def _current(self) -> _Key:
         """The key-file record the newest verifying pepper belongs to."""
@@ -252,8 +262,13 @@ class Vault:
             raise VaultCorrupt("keyfile")
         return max(found, key=lambda k: k.keyfile.gen)
 
-    def _attempt(self, passphrase: str) -> _Attempt:
-        """One counted passphrase check; the caller holds the vault lock."""
+    def _attempt(self, passphrase: str, *, stage: bool = False) -> _Attempt:
+        """One counted passphrase check; the caller holds the vault lock.
+
+        With ``stage`` (unlock), the folder a duress unlock would need is laid out
+        while Argon2id runs, whatever the passphrase: every outcome does the same
+        work, and a duress unlock has little left to do after it.
+        """
         key = self._current()
         if key.state is State.FRESH:  # recovery could not finish a duress unlock
             self._finish_fresh(key, background=False)
@@ -263,19 +278,34 @@ class Vault:
         if state.valid and state.limit:
             guard.write(state.limit, state.count + 1)  # counted before the work
         keyfile = key.keyfile
-        stretched = stretch(_norm(passphrase), salt=keyfile.salt, params=keyfile.params)
-        opened = keyfile.open_any(kek(stretched, key.pepper))
+        staged = _Stage(self, self._spare_pepper(key)) if stage else None
+        try:
+            stretched = stretch(
+                _norm(passphrase), salt=keyfile.salt, params=keyfile.params
+            )
+            opened = keyfile.open_any(kek(stretched, key.pepper))
+        except BaseException:
+            if staged is not None:
+                staged.discard()
+            raise
+        pace = _Pace(staged)
+        duress = opened is not None and opened.kind is SlotType.DURESS
+        if staged is not None and not duress:
+            staged.wait()  # a duress unlock commits first and waits later
+            staged.discard()
         if opened is None:
             spent = not state.valid or (state.limit and state.count + 1 >= state.limit)
             if spent:
                 self._wipe_locked()
+            pace.wait()
+            if spent:
                 raise WrongPassphrase(remaining=0)
             left = state.limit - state.count - 1 if state.limit else None
             raise WrongPassphrase(remaining=left)
         stale = not state.valid or state.count or state.limit != opened.limit
         if opened.kind is SlotType.REAL and (stale or state.limit):
             guard.write(opened.limit, 0)
-        return _Attempt(key, stretched, opened)
+        return _Attempt(key, stretched, opened, staged if duress else None, pace)
 
     def _attempt_real(self, passphrase: str) -> _Attempt:
         attempt = self._attempt(passphrase)
@@ -391,12 +421,17 @@ class Vault:
     def _commit(
         self, key: _Key, sealed: KeyFile, pepper: bytes, state: State = State.LIVE
     ) -> _Key:
-        """Write ``sealed`` (the commit), then destroy the old pepper and record."""
+        """Write ``sealed`` (the commit), then destroy the old pepper and record.
+
+        The guard is re-sealed first: it is the one write that needs new space, so
+        a full disk refuses the change before anything is committed. (Recovery
+        re-seals a guard found under either pepper.)
+        """
+        if state is State.LIVE:
+            self._reseal_guard(key.pepper, pepper)
         region = 1 - key.region
         self._keys.write(region, sealed.record(pepper, state))
         new = _Key(sealed, state, region, key.spare, pepper)
-        if state is State.LIVE:
-            self._reseal_guard(key.pepper, pepper)
         self.secrets.put(key.name, os.urandom(32))  # the old pepper is gone
         self._keys.scrub(key.region)
         return new
@@ -417,17 +452,33 @@ class Vault:
         plan = Plan(secrets.randbelow(SLOTS), opened.key, data_key)
         # The commit: from here on the next start opens the decoy.
         fresh = self._commit(key, decoy.seal(plan, pepper=pepper), pepper, State.FRESH)
-        self._finish_fresh(fresh, background=True)
+        self._finish_fresh(fresh, background=True, staged=attempt.staged)
         return self._open_db(data_key)
 
-    def _finish_fresh(self, key: _Key, *, background: bool) -> None:
+    def _finish_fresh(
+        self, key: _Key, *, background: bool, staged: _Stage | None = None
+    ) -> None:
         """Replace everything beside a FRESH record with a new, empty vault folder."""
         self.secrets.clear(keep=PEPPER_NAMES)
         self.close_all()
         self._erase_companions()  # before the swap, so a crash here repeats it
         kf = key.keyfile
         live = KeyFile(salt=kf.salt, params=kf.params, slots=kf.slots, gen=kf.gen + 1)
-        old = self._swap_in(self._build(live, key.pepper))
+        record = live.record(key.pepper, State.LIVE)
+        try:
+            staging = (
+                staged.complete(record) if staged else self._build(record, key.pepper)
+            )
+        except DiskFull:
+            if staged is not None:
+                staged.discard()
+            # No room for the new folder beside the old: the old database goes
+            # first (the FRESH record stays, so a crash here still finishes).
+            for stale in self.root.iterdir():
+                if stale.name != self.keyfile_path.name:
+                    shred(stale)
+            staging = self._build(record, key.pepper)
+        old = self._swap_in(staging)
         if old is not None:
             self._shred(old, background=background)
 
@@ -478,10 +529,11 @@ class Vault:
     # -- folders ----------------------------------------------------------------------
 
     def _sibling(self, kind: str) -> Path:
+        # n: complete new folder, p: being laid out, o: old folder being shredded
         return self.root.parent / f".{self.root.name}.{kind}-{secrets.token_hex(6)}"
 
     def _siblings(self) -> list[Path]:
-        return sorted(self.root.parent.glob(f".{self.root.name}.[no]-*"))
+        return sorted(self.root.parent.glob(f".{self.root.name}.[nop]-*"))
 
     def _pending(self) -> Path | None:
         """A complete new vault folder waiting to be renamed into place."""
@@ -490,26 +542,10 @@ class Vault:
                 return path
         return None
 
-    def _build(self, keyfile: KeyFile, pepper: bytes) -> Path:
-        """A complete vault folder beside ``root``: guard, empty database, key file.
-
-        The key file is written last, so a folder holding one is complete.
-        """
+    def _build(self, record: bytes, pepper: bytes) -> Path:
+        """A complete vault folder beside ``root`` whose key file holds ``record``."""
         staging = self._sibling("n")
-        staging.mkdir(mode=0o700)
-        try:
-            mark_dir_nocow(staging)
-            Guard(staging / "g.bin", pepper).write(0, 0)
-            db = Database(staging / "d.db")
-            try:
-                initialise(db)
-            finally:
-                db.close()
-            KeyFileStore.create(staging / "k.bin", keyfile.record(pepper, State.LIVE))
-            fsync_dir(staging)
-        except BaseException:
-            shred_tree(staging)
-            raise
+        _lay_out(staging, pepper, record)
         return staging
 
     def _swap_in(self, staging: Path) -> Path | None:
@@ -583,6 +619,124 @@ class Vault:
             for path in self.root.glob(".*"):
                 if path.is_file():
                     shred(path)
+
+
+def _lay_out(folder: Path, pepper: bytes, record: bytes | None) -> None:
+    """Make a vault folder: guard, empty database, then the key file (last, so a
+    folder that has one is complete). ``record=None`` leaves a random placeholder.
+
+    Raises:
+        DiskFull: if there is no room (the half-made folder is removed).
+    """
+    try:
+        folder.mkdir(mode=0o700)
+        mark_dir_nocow(folder)
+        Guard(folder / "g.bin", pepper).write(0, 0)
+        fd = os.open(folder / "d.db", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            data = memoryview(empty_database())
+            while data:
+                data = data[os.write(fd, data) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if record is None:
+            KeyFileStore.create(folder / "k.bin", os.urandom(RECORD_SIZE))
+        else:
+            KeyFileStore.create(folder / "k.bin", record)
+        fsync_dir(folder)
+    except BaseException as exc:
+        shred_tree(folder)
+        if isinstance(exc, OSError):
+            raise (
+                DiskFull("database") if is_disk_full(exc) else StoreError("io")
+            ) from exc
+        raise
+
+
+class _Pace:
+    """Every unlock outcome ends at the same moment after Argon2id.
+
+    Wrong, real and duress passphrases differ in the work that follows the key
+    derivation (a duress unlock writes a few more files). Each outcome waits until
+    the same deadline: the later of the end of Argon2id and of the staged folder,
+    plus twice the time this device's storage took to lay that folder out during
+    the same attempt. So no outcome can be told by its time, on slow storage too.
+    """
+
+    FLOOR_S = 0.04
+    CEILING_S = 0.6
+
+    def __init__(self, staged: _Stage | None) -> None:
+        self._staged = staged
+        self._kdf_end = time.monotonic()
+
+    def wait(self) -> None:
+        """Sleep until the deadline (no-op without a stage, or once it passed)."""
+        if self._staged is None:
+            return
+        self._staged.wait()
+        budget = min(max(2.0 * self._staged.seconds, self.FLOOR_S), self.CEILING_S)
+        deadline = max(self._kdf_end, self._staged.ended_at) + budget
+        left = deadline - time.monotonic()
+        if left > 0:
+            time.sleep(left)
+
+
+class _Stage:
+    """A vault folder laid out in a thread while Argon2id runs (see _attempt)."""
+
+    def __init__(self, vault: Vault, pepper: bytes) -> None:
+        self.path = vault._sibling("p")
+        self.seconds = 0.0
+        self.ended_at = 0.0
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(pepper,), name="stage", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, pepper: bytes) -> None:
+        start = time.monotonic()
+        try:
+            _lay_out(self.path, pepper, None)
+        except BaseException as exc:  # handed to whoever completes the stage
+            self._error = exc
+        self.ended_at = time.monotonic()
+        self.seconds = self.ended_at - start
+
+    def complete(self, record: bytes) -> Path:
+        """Put ``record`` in the folder's key file; the folder is then whole.
+
+        Raises:
+            DiskFull: if laying it out failed for lack of space.
+        """
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        keys = KeyFileStore(self.path / "k.bin")
+        keys.write(secrets.randbelow(2), record)
+        # Named as complete: a start that finds no vault folder takes this one.
+        done = self.path.with_name(self.path.name.replace(".p-", ".n-", 1))
+        os.replace(self.path, done)
+        fsync_dir(done.parent)
+        return done
+
+    def wait(self) -> float:
+        """Wait until the folder is laid out; return how long that took (s)."""
+        self._thread.join()
+        return self.seconds
+
+    def discard(self) -> None:
+        """Shred the folder once it is laid out, in the background."""
+
+        def work() -> None:
+            self._thread.join()
+            shred_tree(self.path)
+
+        thread = threading.Thread(target=work, name="unstage", daemon=True)
+        thread.start()
+        _background.append(thread)
 
 
 def _check_passphrase(passphrase: str, *, field: str = "passphrase") -> None:

@@ -434,7 +434,7 @@ TEXT: dict[str, str] = {
     ),
     "err.vault_corrupt": "The vault's files are damaged. They were left untouched; ask your coordinator.",
     "err.record_unreadable": "One record is damaged and was skipped.",
-    "err.disk_full": "The phone is full. Free some space; nothing was half-saved.",
+    "err.disk_full": "Storage full: the phone has no room left, so this was not saved. What you typed is still here and nothing saved before is lost. Free some space (old photos, videos, downloads), then try again.",
     "err.secure_storage": "This phone's secure storage did not answer. Your records are safe: close Parley and open it again.",
     "err.migration_failed": "The vault could not be upgraded. It was left as it was.",
     "err.record_not_found": "That record is no longer here.",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.services import Services, VaultGate, open_services
-from app.store import FilePepper, KdfParams, Vault
+from app.store import FileSecrets, KdfParams, Vault
 
 FAST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
 PASSPHRASE = "correct horse battery"
@@ -17,7 +17,9 @@ PASSPHRASE = "correct horse battery"
 @pytest.fixture
 def svc_vault(tmp_path: Path) -> Vault:
     return Vault(
-        tmp_path / "vault", pepper=FilePepper(tmp_path / "dev" / "p.bin"), kdf=FAST_KDF
+        tmp_path / "vault",
+        secrets=FileSecrets(tmp_path / "dev" / "p.bin"),
+        kdf=FAST_KDF,
     )
 
 

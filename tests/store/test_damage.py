@@ -108,12 +108,12 @@ KILL_CHILD = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from app.store import FilePepper, Vault
+    from app.store import FileSecrets, Vault
     from tests.conftest import FAST_KDF, PASSPHRASE
     from tests.factories import make_contact
     root = Path(sys.argv[1])
-    pepper = FilePepper(root / "secure" / "p.bin")
-    vault = Vault(root / "vault", pepper=pepper, kdf=FAST_KDF)
+    secrets = FileSecrets(root / "secure" / "p.bin")
+    vault = Vault(root / "vault", secrets=secrets, kdf=FAST_KDF)
     store = vault.unlock(PASSPHRASE)
     while True:
         saved = store.save(make_contact(notes="burst " * 50))

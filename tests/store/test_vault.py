@@ -62,10 +62,12 @@ def test_wrong_passphrase_raises_and_changes_nothing_on_disk(
     vault: Vault, tmp_path: Path
 ) -> None:
     vault.create(PASSPHRASE).close()
+    Vault.settle()
     before = snapshot(tmp_path)
 
     with pytest.raises(WrongPassphrase) as caught:
         vault.unlock("not the passphrase")
+    Vault.settle()  # the folder staged during Argon2id is shredded
 
     assert caught.value.remaining is None
     assert snapshot(tmp_path) == before
@@ -162,6 +164,7 @@ def test_duress_destroys_keys_before_touching_the_database(
 ) -> None:
     vault.create(PASSPHRASE).close()
     vault.set_duress(passphrase=PASSPHRASE, duress=DURESS)
+    Vault.settle()  # the staged folders of earlier attempts are gone
     real_peppers = {n: vault.secrets.get(n) for n in PEPPER_NAMES}
     events: list[str] = []
     real_write, real_put = KeyFileStore.write, FileSecrets.put
@@ -192,8 +195,15 @@ def test_duress_destroys_keys_before_touching_the_database(
     vault.unlock(DURESS).close()
     Vault.settle()
 
-    # The decoy's record is the first write; then the keys, then the files.
-    assert events[:4] == ["keyfile", "real pepper", "other secrets", "database"]
+    # The decoy's record is the first write; then the keys go, the decoy's new
+    # folder gets its key file, and only then is the old database shredded.
+    assert events[:5] == [
+        "keyfile",
+        "real pepper",
+        "other secrets",
+        "keyfile",
+        "database",
+    ]
     left = {p.name for p in (tmp_path / "vault").iterdir()}
     assert left == {"k.bin", "d.db", "g.bin"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secure", "vault"]
