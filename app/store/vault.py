@@ -53,6 +53,7 @@ from app.errors import (
     DiskFull,
     KeyMaterialLost,
     NoVault,
+    SecureStorageError,
     StoreError,
     ValidationFailed,
     VaultCorrupt,
@@ -576,8 +577,7 @@ class Vault:
         parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         mark = str(self.root.absolute())
         with dir_lock(parent):
-            if force or mark not in _recovered:
-                self._recover()
+            if (force or mark not in _recovered) and self._recover():
                 _recovered.add(mark)
             try:
                 yield
@@ -587,7 +587,8 @@ class Vault:
                 _recovered.discard(mark)
                 raise
 
-    def _recover(self) -> None:
+    def _recover(self) -> bool:
+        """Roll forward; False when the secret store could not be asked yet."""
         if not self.root.exists():
             pending = self._pending()
             if pending is not None:  # killed between the two renames of a swap
@@ -598,13 +599,16 @@ class Vault:
         self._sweep()
         try:
             key = self._current()
+        except SecureStorageError:
+            return False  # the phone's store is not attached yet: try again later
         except StoreError:
-            return  # nothing to roll forward; unlock reports the problem
+            return True  # nothing to roll forward; unlock reports the problem
         self._settle_guard(key)
         self.secrets.put(key.spare, os.urandom(32))  # a pepper a crash left behind
         self._keys.scrub(1 - key.region)
         if key.state is State.FRESH:
             self._finish_fresh(key, background=False)
+        return True
 
     def _settle_guard(self, key: _Key) -> None:
         if Guard(self.guard_path, key.pepper).read().valid:
