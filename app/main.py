@@ -53,7 +53,7 @@ def build_guidance(settings: Settings) -> GuidanceLibrary:
     # packs_dir through sync alone (app.services.hubpacks), whose installer takes
     # only bytes the hub signed.
     installer = PackInstaller(
-        settings.packs_dir, bundled=bundled_pack_dir("en"), verify=_refuse
+        settings.packs_dir, bundled=bundled_pack_dir(), verify=_refuse
     )
     library = GuidanceLibrary(installer.active())
     if installer.fallback_reason is not None:

@@ -14,7 +14,7 @@ import msgpack
 from pydantic import TypeAdapter, ValidationError
 
 from models import RECORD_TYPES, Hlc, RecordKind
-from models.records import NAME_MAX
+from models.text import CONTROL_CODE, NAME_MAX, is_clean
 from models.wire import (
     ALIAS_ADD,
     ALIAS_DEL,
@@ -66,14 +66,21 @@ def _check_value(kind: RecordKind, name: str, value: Any) -> bytes | str:
             return "unknown_field"
         if not isinstance(value, str) or not value.strip() or len(value) > NAME_MAX:
             return "invalid_value"
+        if not is_clean(value):
+            return CONTROL_CODE
         return _pack(value.strip())
     if name not in op_fields(kind):
         return "unknown_field"
     adapter = _adapter(kind, name)
     try:
         checked = adapter.validate_python(value)
-    except ValidationError:
-        return "invalid_value"
+    except ValidationError as exc:
+        types = {str(e["type"]) for e in exc.errors()}
+        return (
+            CONTROL_CODE
+            if types & {CONTROL_CODE, "string_unicode"}
+            else "invalid_value"
+        )
     return _pack(adapter.dump_python(checked, mode="json"))
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
 )
 
 __all__ = [
@@ -140,8 +141,8 @@ reg_aliases = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("record_id", String(32), nullable=False, index=True),
-    Column("akey", String(200), nullable=False),
-    Column("alias", String(200), nullable=False),
+    Column("akey", Text, nullable=False),
+    Column("alias", Text, nullable=False),
     Column("device", String(64), nullable=False),
     Column("seq", BigInteger, nullable=False),
     Column("removed", Boolean, nullable=False),

@@ -8,6 +8,8 @@ from typing import ClassVar
 
 from sqlmodel import Field, SQLModel
 
+from models.text import ShortText, Team
+
 __all__ = ["RecordKind", "SyncedRecord", "new_id"]
 
 
@@ -39,7 +41,7 @@ class SyncedRecord(SQLModel):
     id: uuid.UUID = Field(default_factory=new_id)
     rev: uuid.UUID = Field(default_factory=new_id)
     parents: list[uuid.UUID] = Field(default_factory=list)
-    hlc: str = ""
-    device: str = ""
-    team: str = ""
+    hlc: ShortText = ""
+    device: ShortText = ""
+    team: Team = ""
     deleted: bool = False

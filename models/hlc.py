@@ -7,6 +7,7 @@ values as strings compares them as clocks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ __all__ = ["Hlc", "HybridClock", "MAX_DRIFT_MS"]
 # A remote clock this far ahead of our physical time is not trusted to drag us along.
 MAX_DRIFT_MS = 24 * 3600 * 1000
 _NODE_LEN = 16
+_ENCODED = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -36,7 +38,7 @@ class Hlc:
         Raises:
             ValueError: if the text is not a clock reading.
         """
-        if len(text) != 16 + _NODE_LEN:
+        if not isinstance(text, str) or not _ENCODED.fullmatch(text):
             raise ValueError("not a clock reading")
         return cls(int(text[:12], 16), int(text[12:16], 16), text[16:])
 

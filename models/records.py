@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
@@ -28,8 +28,11 @@ from models.enums import (
     Sensitivity,
     Stance,
 )
+from models.text import NAME_MAX, TEXT_MAX, LongText, Name, ShortText
 
 __all__ = [
+    "NAME_MAX",
+    "TEXT_MAX",
     "Actor",
     "CheckpointLog",
     "Commitment",
@@ -41,8 +44,6 @@ __all__ = [
     "RECORD_TYPES",
 ]
 
-NAME_MAX = 200
-TEXT_MAX = 4000
 # Two decimals of a degree is about 1.1 km: enough to plan, too coarse to find a house.
 COORD_DECIMALS = 2
 
@@ -65,9 +66,9 @@ class Place(SyncedRecord):
     kind: ClassVar[RecordKind] = RecordKind.PLACE
     sealed: ClassVar[bool] = False
 
-    name: str = Field(min_length=1, max_length=NAME_MAX)
+    name: Name
     coords: Coords | None = None
-    notes: str = Field(default="", max_length=TEXT_MAX)
+    notes: LongText = ""
 
 
 class Actor(SyncedRecord):
@@ -76,14 +77,14 @@ class Actor(SyncedRecord):
     kind: ClassVar[RecordKind] = RecordKind.ACTOR
     sealed: ClassVar[bool] = False
 
-    name: str = Field(min_length=1, max_length=NAME_MAX)
-    aliases: list[str] = Field(default_factory=list)
+    name: Name
+    aliases: list[ShortText] = Field(default_factory=list)
     actor_type: ActorType = ActorType.OTHER
     parent_id: uuid.UUID | None = None
-    area: str = Field(default="", max_length=NAME_MAX)
+    area: ShortText = ""
     influence: Influence | None = None
     stance: Stance | None = None
-    notes: str = Field(default="", max_length=TEXT_MAX)
+    notes: LongText = ""
     # Set when this entry turned out to duplicate another: readers follow the pointer.
     merged_into: uuid.UUID | None = None
 
@@ -110,9 +111,9 @@ class CheckpointLog(SyncedRecord):
     entered_at: datetime
     outcome: CheckpointOutcome
     delay_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
-    demands: str = Field(default="", max_length=TEXT_MAX)
-    items_checked: str = Field(default="", max_length=TEXT_MAX)
-    notes: str = Field(default="", max_length=TEXT_MAX)
+    demands: LongText = ""
+    items_checked: LongText = ""
+    notes: LongText = ""
     constraint: AccessConstraint | None = None
     status: LogStatus = LogStatus.DRAFT
 
@@ -126,7 +127,7 @@ class CheckpointLog(SyncedRecord):
 class Commitment(SQLModel):
     """Something an actor agreed to do, and whether it was done."""
 
-    text: str = Field(min_length=1, max_length=TEXT_MAX)
+    text: Annotated[LongText, Field(min_length=1)]
     due: date | None = None
     compliance: Compliance = Compliance.PENDING
 
@@ -141,19 +142,19 @@ class Contact(SyncedRecord):
     place_id: uuid.UUID | None = None
     contact_kind: ContactKind = ContactKind.BILATERAL
     actor_id: uuid.UUID | None = None
-    interlocutor_role: str = Field(default="", max_length=NAME_MAX)
+    interlocutor_role: ShortText = ""
     level: Level | None = None
     methods: list[Method] = Field(default_factory=list)
     approaches: list[Approach] = Field(default_factory=list)
     issues: list[ProtectionIssue] = Field(default_factory=list)
-    asks: str = Field(default="", max_length=TEXT_MAX)
+    asks: LongText = ""
     commitments: list[Commitment] = Field(default_factory=list)
-    outcome: str = Field(default="", max_length=TEXT_MAX)
+    outcome: LongText = ""
     risks: list[RiskFlag] = Field(default_factory=list)
     sensitivity: Sensitivity = Sensitivity.NORMAL
-    cards: list[str] = Field(default_factory=list)
+    cards: list[ShortText] = Field(default_factory=list, max_length=64)
     status: ContactStatus = ContactStatus.DONE
-    notes: str = Field(default="", max_length=TEXT_MAX)
+    notes: LongText = ""
 
 
 class FollowUp(SyncedRecord):
@@ -164,7 +165,7 @@ class FollowUp(SyncedRecord):
 
     contact_id: uuid.UUID | None = None
     actor_id: uuid.UUID | None = None
-    title: str = Field(min_length=1, max_length=NAME_MAX)
+    title: Name
     due: date | None = None
     status: FollowUpStatus = FollowUpStatus.OPEN
 

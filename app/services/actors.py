@@ -52,7 +52,9 @@ class ActorPage:
 
 def split_aliases(text: str) -> list[str]:
     """Aliases typed one per line or separated by commas."""
-    parts = text.replace(",", "\n").splitlines()
+    # Only newline and comma separate: other line breaks are refused like any
+    # control character, never silently turned into extra aliases.
+    parts = text.replace(",", "\n").split("\n")
     return [p.strip() for p in parts if p.strip()]
 
 

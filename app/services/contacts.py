@@ -11,6 +11,7 @@ from app.errors import RecordNotFound, ValidationFailed
 from app.services.snapshot import RecordRow, Snapshot
 from app.services.validation import (
     build,
+    check_clean,
     optional_id,
     parse_date,
     parse_id,
@@ -66,8 +67,10 @@ def _commitments(form: ContactForm, errors: dict[str, str]) -> list[Commitment]:
         if _blank(row, "text", "due"):
             continue
         due = parse_date(row.get("due", ""), f"commitment_due:{i}", errors)
+        check_clean(errors, f"commitment_text:{i}", row.get("text", ""))
         if not row.get("text", "").strip():
             errors.setdefault(f"commitment_text:{i}", "required")
+        if f"commitment_text:{i}" in errors:
             continue
         out.append(
             build(
@@ -86,8 +89,10 @@ def _follow_up_rows(form: ContactForm, errors: dict[str, str]) -> list[dict[str,
         if _blank(row, "title", "due"):
             continue
         due = parse_date(row.get("due", ""), f"follow_up_due:{i}", errors)
+        check_clean(errors, f"follow_up_title:{i}", row.get("title", ""))
         if not row.get("title", "").strip():
             errors.setdefault(f"follow_up_title:{i}", "required")
+        if f"follow_up_title:{i}" in errors:
             continue
         rows.append(
             {

@@ -27,8 +27,9 @@ from app.sync import (
     set_retention_days,
 )
 from app.sync.engine import LAST_SUCCESS_META
+from app.sync.refusals import incoming_refusals, refusals
 
-__all__ = ["SyncService", "SyncState", "SyncStatus"]
+__all__ = ["RefusedRecord", "SyncService", "SyncState", "SyncStatus"]
 
 DEFAULT_INTERVAL_S = 15 * 60
 _FIRST_RETRY_S = 30.0
@@ -42,6 +43,22 @@ class SyncState(StrEnum):
     RUNNING = "running"
     FAILED = "failed"
     REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class RefusedRecord:
+    """One of this phone's records the hub refused: which one, and why.
+
+    ``code`` is a refusal code (``control_character``, ``needs_coordinator``...),
+    ``field`` the field at fault (``""`` for the whole record). The record itself
+    stays on the phone as it was typed, to be fixed and saved again.
+    """
+
+    record_id: str
+    kind: str
+    name: str
+    field: str
+    code: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,9 @@ class SyncStatus:
     last_failure: str | None
     progress: SyncReport | None
     next_run: datetime | None
+    refused: tuple[RefusedRecord, ...] = ()
+    #: revisions pulled from other devices and dropped (forged or not allowed)
+    refused_incoming: int = 0
 
 
 def _utc(ms: int | None) -> datetime | None:
@@ -104,14 +124,38 @@ class SyncService:
             enrolled = load_identity(self._store) is not None
             pending = self._store.pending_count()
             last = self._store.get_meta(LAST_SUCCESS_META)
+            refused = self.refused()
+            incoming = sum(incoming_refusals(self._store).values())
         except StoreError:
-            enrolled, pending, last = True, 0, None
+            enrolled, pending, last, refused, incoming = True, 0, None, (), 0
         with self._lock:
             state = self._state if enrolled else SyncState.NOT_ENROLLED
             nxt = _utc(int(self._next * 1000)) if self._next else None
             return SyncStatus(
-                state, pending, _utc(last), self._failure, self._progress, nxt
+                state,
+                pending,
+                _utc(last),
+                self._failure,
+                self._progress,
+                nxt,
+                refused,
+                incoming,
             )
+
+    def refused(self) -> tuple[RefusedRecord, ...]:
+        """This phone's records the hub refused, newest first, with their names."""
+        out: list[RefusedRecord] = []
+        for refusal in refusals(self._store):
+            entry = self._store.get(refusal.record_id)
+            record = entry.record if entry is not None else None
+            name = str(getattr(record, "name", "") or getattr(record, "title", ""))
+            kind = record.kind.value if record is not None else refusal.kind
+            out.append(
+                RefusedRecord(
+                    str(refusal.record_id), kind, name, refusal.field, refusal.code
+                )
+            )
+        return tuple(out)
 
     def subscribe(self, listener: Callable[[SyncStatus], None]) -> Callable[[], None]:
         """Call ``listener`` (on the sync thread) at each change; return unsubscribe."""

@@ -10,9 +10,11 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from app.errors import RecordNotFound, ValidationFailed
+from models.text import CONTROL_CODE, is_clean
 
 __all__ = [
     "build",
+    "check_clean",
     "optional_id",
     "parse_coord",
     "parse_date",
@@ -37,6 +39,8 @@ _CODES = {
     "enum": "bad_choice",
     "int_parsing": "not_a_number",
     "float_parsing": "not_a_number",
+    CONTROL_CODE: CONTROL_CODE,
+    "string_unicode": CONTROL_CODE,
 }
 
 
@@ -61,6 +65,16 @@ def build(factory: Callable[..., T], /, **fields: Any) -> T:
             loc = error.get("loc") or ("form",)
             found.setdefault(str(loc[0]), _code(error))
         raise ValidationFailed(found) from None
+
+
+def check_clean(errors: dict[str, str], field: str, value: str) -> None:
+    """Add a ``control_character`` error for ``field`` when ``value`` holds one.
+
+    The rule is the one the models (and the hub) apply; forms call this for
+    fields the model would report under another name (rows of a list).
+    """
+    if not is_clean(value):
+        errors.setdefault(field, CONTROL_CODE)
 
 
 def require(errors: dict[str, str], field: str, value: str) -> None:

@@ -103,13 +103,24 @@ def _same(entry: Entry | None, record: SyncedRecord) -> bool:
     )
 
 
-def apply_registry(store: Store, page: RegistryPage, overrides: Overrides) -> Applied:
-    """Apply the hub's merged registry records; keep losing values beside them."""
+def apply_registry(
+    store: Store,
+    page: RegistryPage,
+    overrides: Overrides,
+    *,
+    keep: frozenset[uuid.UUID] = frozenset(),
+) -> Applied:
+    """Apply the hub's merged registry records; keep losing values beside them.
+
+    Records in ``keep`` (refused content the user is to fix) stay as typed.
+    """
     revs: list[SyncedRecord] = []
     state: dict[str, Any] = {CURSOR_META["registry"]: page.cursor}
     bad = 0
     for snap in page.items:
         record_id = uuid.UUID(bytes=snap.id)
+        if record_id in keep:
+            continue
         doc = _doc(snap, overrides.get(record_id, []))
         doc.update(
             id=record_id, hlc=max(snap.clocks.values(), default=""), device="hub"

@@ -21,6 +21,7 @@ from app.sync.errors import BatchConflict, Revoked, StaleClock
 from app.sync.identity import RECORDS_KEY_META, Identity, load_identity, sign_request
 from app.sync.outbox import Frozen, build_batch
 from app.sync.packs import PackInstaller, check_pack, is_wipe, verify_offer
+from app.sync.refusals import REFUSED_META, after_ack, kept_local
 from app.sync.retention import ACKED_META, purge_due
 from models import RECORD_TYPES, SyncedRecord
 from models.wire import (
@@ -164,7 +165,13 @@ class SyncEngine:
         seq = int(self.store.get_meta(LAST_SEQ_META) or 0) + 1
         ctx = int(self.store.get_meta(CURSOR_META["registry"]) or 0)
         frozen = build_batch(
-            self.store, identity, pending, seq=seq, ctx=ctx, max_bytes=self.batch_bytes
+            self.store,
+            identity,
+            pending,
+            seq=seq,
+            ctx=ctx,
+            max_bytes=self.batch_bytes,
+            resend=kept_local(self.store),
         )
         if frozen is not None:
             self.store.set_meta(INFLIGHT_META, frozen.to_meta())
@@ -225,10 +232,19 @@ class SyncEngine:
         acked.update((rid, now) for rid in frozen.sealed_records)
         for _, code in ack.rejects:
             report.rejected[code] = report.rejected.get(code, 0) + 1
-        self.store.ack(
-            [uuid.UUID(r) for r in frozen.revs],
-            state={INFLIGHT_META: None, LAST_SEQ_META: frozen.seq, ACKED_META: acked},
-        )
+        sent, refused = frozen.refused(ack.rejects)
+        state = {
+            INFLIGHT_META: None,
+            LAST_SEQ_META: frozen.seq,
+            ACKED_META: acked,
+            REFUSED_META: after_ack(
+                self.store.get_meta(REFUSED_META),
+                sent=sent,
+                refused=refused,
+                now_ms=now,
+            ),
+        }
+        self.store.ack([uuid.UUID(r) for r in frozen.revs], state=state)
         report.records_sent += len(frozen.revs)
 
     def _apply(
@@ -239,7 +255,8 @@ class SyncEngine:
             overrides = {}
             if resp.registry.items:
                 overrides = pending_overrides(self.store, self.store.pending())
-            done = apply_registry(self.store, resp.registry, overrides)
+            keep = frozenset(kept_local(self.store))
+            done = apply_registry(self.store, resp.registry, overrides, keep=keep)
             report.registry_applied += done.new
             report.unreadable += done.unreadable
             more |= resp.registry.more

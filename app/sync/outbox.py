@@ -67,6 +67,22 @@ class Frozen:
         """Undo :meth:`to_meta`."""
         return cls(data["seq"], data["body"], list(data["revs"]), list(data["sealed"]))
 
+    def refused(
+        self, rejects: list[tuple[int, str]]
+    ) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+        """Which records this batch carried (id hex -> kind), and which of them
+        the hub refused (id hex -> (field, code)), from its op rejects."""
+        batch = msgpack.unpackb(self.body, raw=False)
+        ops = batch.get("ops") or []
+        sent = {uuid.UUID(bytes=op[2]).hex: str(op[1]) for op in ops}
+        sent.update((uuid.UUID(r).hex, "") for r in self.sealed_records)
+        refused: dict[str, tuple[str, str]] = {}
+        for index, code in rejects:
+            if 0 <= index < len(ops):
+                op = ops[index]
+                refused.setdefault(uuid.UUID(bytes=op[2]).hex, (str(op[3]), code))
+        return sent, refused
+
 
 def _json(record: SyncedRecord) -> dict[str, Any]:
     out: dict[str, Any] = record.model_dump(mode="json")
@@ -107,8 +123,29 @@ def _parent(
     return next((r for r in cache[rev.id] if r.rev == wanted), None)
 
 
+def _with_resent(
+    rev: SyncedRecord, changes: list[tuple[str, Any]], field: str | None
+) -> list[tuple[str, Any]]:
+    """Add a field the hub refused before (its current value) to a revision's ops."""
+    if field is None:
+        return changes
+    now = _json(rev)
+    if field == ALIAS_ADD:
+        sent = {v for name, v in changes if name == ALIAS_ADD}
+        more = [a for a in now.get("aliases", []) if a not in sent]
+        return changes + [(ALIAS_ADD, alias) for alias in more]
+    if any(name == field for name, _ in changes):
+        return changes
+    if field in op_fields(RecordKind(rev.kind)):
+        return changes + [(field, now[field])]
+    return changes
+
+
 def _registry_ops(
-    store: Store, revs: list[SyncedRecord], budget: int
+    store: Store,
+    revs: list[SyncedRecord],
+    budget: int,
+    resend: dict[uuid.UUID, str],
 ) -> tuple[list[RegistryOpWire], list[SyncedRecord]]:
     ops: list[RegistryOpWire] = []
     taken: list[SyncedRecord] = []
@@ -116,6 +153,7 @@ def _registry_ops(
     cache: dict[uuid.UUID, list[SyncedRecord]] = {}
     for rev in revs:
         changes = field_changes(rev, _parent(store, rev, cache))
+        changes = _with_resent(rev, changes, resend.get(rev.id))
         size = sum(len(msgpack.packb(v)) + _OP_OVERHEAD for _, v in changes)
         if taken and used + size > budget:
             break
@@ -192,13 +230,18 @@ def build_batch(
     seq: int,
     ctx: int,
     max_bytes: int,
+    resend: dict[uuid.UUID, str] | None = None,
 ) -> Frozen | None:
-    """Freeze the next batch of ``pending`` (oldest first), or ``None`` if empty."""
+    """Freeze the next batch of ``pending`` (oldest first), or ``None`` if empty.
+
+    ``resend`` names, per record, a field the hub refused earlier: a new revision
+    of that record carries the field again (fixed, or refused again).
+    """
     registry = [r for r in pending if not RECORD_TYPES[r.kind].sealed]
     sealed = [r for r in pending if RECORD_TYPES[r.kind].sealed]
     if not registry and not sealed:
         return None
-    ops, taken = _registry_ops(store, registry, max_bytes)
+    ops, taken = _registry_ops(store, registry, max_bytes, resend or {})
     used = sum(len(msgpack.packb(list(op))) for op in ops) // 3
     part: SealedPart | None = None
     chosen: list[SyncedRecord] = []

@@ -120,9 +120,9 @@ class PackManifest(WireModel):
 class AuthFields(WireModel):
     """The parts of an ``Authorization: Parley ...`` header."""
 
-    device: str = Field(min_length=1, max_length=64)
+    device: str = Field(pattern=r"^[0-9a-f]{32}$")
     ts: int
-    nonce: str = Field(min_length=16, max_length=32)
+    nonce: str = Field(pattern=r"^[A-Za-z0-9_-]{16,32}$")
     sig: bytes
 
 

@@ -22,7 +22,7 @@ PackFactory = Callable[..., Path]
 
 @pytest.fixture(scope="session")
 def bundled_pack() -> Pack:
-    """The pack shipped in assets/guidance/en, loaded once."""
+    """The pack shipped in assets/guidance/pack, loaded once."""
     return load_pack(bundled_pack_dir())
 
 
@@ -42,8 +42,10 @@ def bundled_files() -> dict[str, bytes]:
 def make_pack(tmp_path: Path) -> PackFactory:
     """Copy the bundled pack into tmp_path, with a chosen version and edits.
 
-    ``make_pack(version=2, edit={"cards/x.md": lambda text: ...}, drop=[...])``
-    returns the directory of the copy.
+    ``make_pack(version=2, edit={"en/cards/x.md": lambda text: ...}, drop=[...],
+    add={"fr/cards/x.md": "..."}, languages=("en", "fr"))`` returns the directory of
+    the copy; ``languages`` keeps only those folders (the bundled ones are dropped
+    before ``add`` writes its files).
     """
     counter = iter(range(1_000_000))
 
@@ -53,10 +55,17 @@ def make_pack(tmp_path: Path) -> PackFactory:
         edit: dict[str, Callable[[str], str]] | None = None,
         drop: tuple[str, ...] = (),
         pack_id: str | None = None,
+        add: dict[str, str] | None = None,
+        languages: tuple[str, ...] | None = None,
     ) -> Path:
         root = tmp_path / f"candidate-{next(counter)}"
         shutil.copytree(bundled_pack_dir(), root)
         set_pack_field(root, "version", str(version))
+        if languages is not None:  # keep only these language folders
+            set_pack_field(root, "languages", repr(list(languages)).replace("'", '"'))
+            for folder in root.iterdir():
+                if folder.is_dir() and folder.name not in languages:
+                    shutil.rmtree(folder)
         if pack_id is not None:
             set_pack_field(root, "id", f'"{pack_id}"')
         for name, change in (edit or {}).items():
@@ -64,6 +73,10 @@ def make_pack(tmp_path: Path) -> PackFactory:
             path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
         for name in drop:
             (root / name).unlink()
+        for name, text in (add or {}).items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
         return root
 
     return build

@@ -1,4 +1,8 @@
-"""The bundled content pack: every card complete, linked and covering the enums."""
+"""The bundled content pack: every card complete, linked and covering the enums.
+
+These tests read the base language (English); ``test_languages`` checks the
+translations against it.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ from app.services.guidance.cardfile import MAX_CARD_WORDS, reading_words
 from app.services.guidance.text import plain_text
 from models.enums import ActorType, Approach, Method
 
-CARD_FILES = sorted(p.name for p in (bundled_pack_dir() / "cards").glob("*.md"))
+BASE = "en"
+CARD_FILES = sorted(p.name for p in (bundled_pack_dir() / BASE / "cards").glob("*.md"))
 FOUNDATION_TOPICS = [
     "basics-clarity-of-purpose",
     "basics-community-priorities",
@@ -105,7 +110,7 @@ def test_card_fits_in_700_words(bundled_pack: Pack, name: str) -> None:
     card = bundled_pack.card(name.removesuffix(".md"))
     assert card is not None
     assert reading_words(card.title, card.summary, card.body) <= MAX_CARD_WORDS
-    text = (bundled_pack_dir() / "cards" / name).read_text(encoding="utf-8")
+    text = (bundled_pack_dir() / BASE / "cards" / name).read_text(encoding="utf-8")
     assert len(text.split()) <= MAX_CARD_WORDS
 
 
@@ -155,7 +160,7 @@ def _broken(
     return copy
 
 
-DIALOGUE = "cards/method-direct_dialogue.md"
+DIALOGUE = "en/cards/method-direct_dialogue.md"
 
 
 @pytest.mark.parametrize(
@@ -225,8 +230,28 @@ DIALOGUE = "cards/method-direct_dialogue.md"
         ),
         (
             "pack.toml",
-            lambda t: t.replace("format = 1", "format = 9"),
+            lambda t: t.replace("format = 2", "format = 9"),
             "unsupported_format",
+        ),
+        (
+            "pack.toml",
+            lambda t: t.replace("format = 2", "format = 1"),
+            "unsupported_format",
+        ),
+        (
+            "pack.toml",
+            lambda t: t.replace('languages = ["en"', 'languages = ["english"'),
+            "bad_pack_languages",
+        ),
+        (
+            "en/language.toml",
+            lambda t: t.replace('direction = "ltr"', 'direction = "up"'),
+            "bad_language_file",
+        ),
+        (
+            "en/language.toml",
+            lambda t: t.replace('actor = "Armed actors"', ""),
+            "bad_kind_labels",
         ),
     ],
 )
@@ -252,7 +277,7 @@ def test_pack_without_a_required_card_is_refused(
     bundled_files: dict[str, bytes], card_id: str
 ) -> None:
     files = dict(bundled_files)
-    del files[f"cards/{card_id}.md"]
+    del files[f"en/cards/{card_id}.md"]
     # Drop links to it, so the only problem left is the missing card itself.
     files = {
         name: data.replace(f'"{card_id}", '.encode(), b"").replace(

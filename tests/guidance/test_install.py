@@ -22,7 +22,7 @@ from app.services.guidance import install as install_module
 from app.services.guidance.packfiles import MAX_FILE_BYTES
 
 BREAK_SECTION = {
-    "cards/method-indirect.md": lambda t: t.replace("## Practical steps", "## Steps")
+    "en/cards/method-indirect.md": lambda t: t.replace("## Practical steps", "## Steps")
 }
 
 
@@ -78,14 +78,14 @@ def test_broken_pack_is_refused_and_the_installed_one_stays(
     with pytest.raises(ContentError) as caught:
         installer.install(make_pack(version=3, edit=BREAK_SECTION))
     assert caught.value.reason == "missing_section"
-    assert caught.value.where == "cards/method-indirect.md"
+    assert caught.value.where == "en/cards/method-indirect.md"
     assert installer.active().info.version == 2
     assert pack_dirs(packs_dir) == ["pack-000002"]
 
 
 def test_pack_with_a_missing_card_is_refused(installer, make_pack) -> None:
     with pytest.raises(ContentError):
-        installer.install(make_pack(version=2, drop=("cards/actor-gang.md",)))
+        installer.install(make_pack(version=2, drop=("en/cards/actor-gang.md",)))
     assert installer.active().info.version == 1
 
 
@@ -175,7 +175,7 @@ def test_damaged_installed_pack_falls_back_to_the_bundled_one(
     installer, packs_dir, make_pack
 ) -> None:
     installer.install(make_pack(version=2))
-    (packs_dir / "pack-000002" / "cards" / "method-indirect.md").unlink()
+    (packs_dir / "pack-000002" / "en" / "cards" / "method-indirect.md").unlink()
     pack = installer.active()
     assert pack.info.version == 1
     assert installer.fallback_reason in {"broken_link", "missing_card"}
@@ -217,8 +217,12 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     [
         ({"../pack.toml": b"x"}, "unexpected_file"),
         ({"/etc/passwd": b"x"}, "unexpected_file"),
-        ({"cards/../../evil.md": b"x"}, "unexpected_file"),
-        ({"cards/run.sh": b"x"}, "unexpected_file"),
+        ({"en/cards/../../evil.md": b"x"}, "unexpected_file"),
+        ({"en/cards/run.sh": b"x"}, "unexpected_file"),
+        ({"cards/method-indirect.md": b"x"}, "unexpected_file"),
+        ({"EN/cards/method-indirect.md": b"x"}, "unexpected_file"),
+        ({"en/notes.md": b"x"}, "unexpected_file"),
+        ({"pack.toml\n": b"x"}, "unexpected_file"),
         ({"pack.toml": b"\0" * (MAX_FILE_BYTES + 1)}, "file_too_large"),
     ],
 )
@@ -278,7 +282,7 @@ def test_encrypted_archive_entry_is_refused(installer, bundled_files) -> None:
 
 def test_symlink_in_a_candidate_directory_is_refused(installer, make_pack) -> None:
     root = make_pack(version=2)
-    (root / "cards" / "basics-extra.md").symlink_to(root / "pack.toml")
+    (root / "en" / "cards" / "basics-extra.md").symlink_to(root / "pack.toml")
     with pytest.raises(ContentError) as caught:
         installer.install(root)
     assert caught.value.reason == "unexpected_file"

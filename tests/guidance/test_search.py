@@ -243,3 +243,53 @@ def test_search_snippets_come_from_the_card_text(library: GuidanceLibrary) -> No
 
 def test_search_respects_the_limit(library: GuidanceLibrary) -> None:
     assert len(library.search("the", limit=3)) == 3
+
+
+# -- in French ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def french(library: GuidanceLibrary) -> GuidanceLibrary:
+    return library.in_language("fr")
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("négociation", "method-direct_dialogue"),
+        ("negociation", "method-direct_dialogue"),
+        ("NÉGOCIATION", "method-direct_dialogue"),
+        ("négocation", "method-direct_dialogue"),  # a typo
+        ("barrage", "basics-checkpoints"),
+        ("poste de contrôle", "basics-checkpoints"),
+        ("plaidoyer", "method-public_advocacy"),
+        ("donnant-donnant", "approach-quid_pro_quo"),
+        ("article 3 commun", "basics-when-to-engage"),
+        ("chefs coutumiers", "method-indirect"),
+        ("dénonciation", "method-revealing_facts"),
+        ("denonciation", "method-revealing_facts"),
+        ("droit international humanitaire", "approach-international_law"),
+        ("l'image de soi", "approach-self_image"),
+        ("formation", "method-education_training"),
+    ],
+)
+def test_french_search_finds_the_french_card(
+    french: GuidanceLibrary, query: str, first: str
+) -> None:
+    hits = french.search(query)
+    assert ids(hits)[0] == first
+    card = french.card(first)
+    assert card is not None and card.language == "fr"
+    assert hits[0].title == card.title
+
+
+def test_french_search_reaches_cards_shown_in_english(french: GuidanceLibrary) -> None:
+    # A card French lacks is searched in the English it is shown in.
+    found = french.localized("basics-resource-control")
+    assert found is not None and found.fallback
+    assert ids(french.search("water point"))[0] == "basics-resource-control"
+
+
+def test_french_stop_words_do_not_flood_the_results(french: GuidanceLibrary) -> None:
+    with_stops = ids(french.search("le dialogue des barrages"))
+    assert with_stops[:2] == ids(french.search("dialogue barrages"))[:2]

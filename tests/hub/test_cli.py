@@ -171,10 +171,9 @@ def test_commands_explain_a_missing_key_file(
 def test_publish_guidance_takes_the_version_from_the_pack(
     org: str, db: HubDb, tmp_path: Path
 ) -> None:
-    from app.services.guidance import build_archive, read_dir
+    from app.services.guidance import build_archive, bundled_pack_dir, read_dir
 
-    source = Path(__file__).resolve().parents[2] / "assets" / "guidance" / "en"
-    files = read_dir(source)
+    files = read_dir(bundled_pack_dir())
     files["pack.toml"] = files["pack.toml"].replace(b"version = 1", b"version = 3")
     pack = tmp_path / "guidance-en.zip"
     pack.write_bytes(build_archive(files))

@@ -20,7 +20,7 @@ def pack_bytes(version: int, *, card_edit: str = "") -> bytes:
         r"(?m)^version = .*$", f"version = {version}", toml
     ).encode()
     if card_edit:
-        name = next(n for n in sorted(files) if n.startswith("cards/"))
+        name = next(n for n in sorted(files) if n.startswith("en/cards/"))
         files[name] = card_edit.encode()
     return build_archive(files)
 

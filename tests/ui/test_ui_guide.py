@@ -171,6 +171,41 @@ async def test_picker_asks_five_questions_then_ranks_with_reasons(
     assert tab.has_text("Question 1 of 5")
 
 
+async def test_picker_points_to_cards_to_read_first(unlocked: Unlocked) -> None:
+    # A group holds the road to the water point: the picker says what to read.
+    tab = await _guide(unlocked)
+    await tab.press("Help me choose a method")
+    for answer in (
+        "Protect food, water and livelihoods",
+        "A militia or community defence group",
+        "Only through gatekeepers or other people",
+        "National staff or community members they know",
+        "Low: we must not put access or staff at risk",
+    ):
+        await _open_tile(tab, answer)
+    assert tab.has_text("Read before you go")
+    title = "When a group controls water, fuel, a road or a market"
+    assert tab.has_text(title)
+    await _open_tile(tab, title)
+    assert tab.route == "/guide/basics-resource-control"
+    await tab.back()
+    assert tab.route == "/guide/pick"
+
+
+async def test_a_card_shown_in_english_to_a_french_reader_says_so(
+    unlocked: Unlocked,
+) -> None:
+    tab = await unlocked()
+    guidance = _shell(tab).services.guidance
+    guidance.library = guidance.library.in_language("fr")  # the reader's language
+    _shell(tab).go("/guide/method-direct_dialogue")
+    assert tab.has_text("Le dialogue direct")
+    assert not tab.has_text("shown in English")
+    _shell(tab).go("/guide/basics-resource-control")
+    assert tab.has_text("When a group controls water, fuel, a road or a market")
+    assert tab.has_text("not translated into your language yet")
+
+
 async def test_contact_chip_opens_card_marked_consulted_then_saved(
     unlocked: Unlocked,
 ) -> None:

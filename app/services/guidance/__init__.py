@@ -5,7 +5,11 @@ Screens use four objects, built by the composition root:
 - :class:`PackInstaller` picks the pack in use (installed or bundled) and installs
   newer ones: ``pack = installer.active()``.
 - :class:`GuidanceLibrary` over that pack: list by kind, read a card, related cards,
-  search, the picker's questions and ranking.
+  search, the picker's questions and ranking, in one language:
+  ``library.in_language("fr")`` reads the same pack in French, and
+  ``library.localized(card_id)`` returns a :class:`LocalizedCard` whose ``fallback``
+  says the card is shown in the base language because the pack lacks a current
+  translation.
 - :class:`ReadingList` over the unlocked vault store: bookmarks and recently read.
 - :class:`Situation` holds the picker answers a screen collected.
 - :func:`mark_consulted` notes on a contact draft that a card was read for it.
@@ -22,6 +26,8 @@ from app.services.guidance.model import (
     PLAYBOOK_SECTIONS,
     Card,
     CardKind,
+    Language,
+    LocalizedCard,
     PackInfo,
     Problem,
 )
@@ -52,6 +58,8 @@ __all__ = [
     "GuidanceLibrary",
     "GuidanceService",
     "Hit",
+    "Language",
+    "LocalizedCard",
     "MetaStore",
     "Option",
     "Pack",

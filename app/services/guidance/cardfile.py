@@ -1,9 +1,15 @@
-"""Read one card file: TOML front matter between ``+++`` lines, then Markdown."""
+"""Read one card file: TOML front matter between ``+++`` lines, then Markdown.
+
+A card in the pack's base language carries every field. A translation carries
+only its own words (``title``, ``summary``, ``tags``) and ``translates``, the
+version of the base card it follows; the rest comes from the base card.
+"""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from typing import Any
 
 from app.errors import ContentError
@@ -11,12 +17,13 @@ from app.services.guidance.model import (
     CARD_ID_PREFIX,
     Card,
     CardKind,
+    Language,
     required_sections,
 )
 from app.services.guidance.text import plain_text
 from models.enums import ActorType
 
-__all__ = ["MAX_CARD_WORDS", "parse_card", "reading_words"]
+__all__ = ["MAX_CARD_WORDS", "parse_card", "parse_translation", "reading_words"]
 
 FENCE = "+++"
 TITLE_MAX = 80
@@ -36,15 +43,23 @@ _REQUIRED = {
     "version": int,
 }
 _OPTIONAL = {"order": int}
+_TRANSLATED = {
+    "id": str,
+    "title": str,
+    "summary": str,
+    "tags": list,
+    "translates": int,
+}
 _ACTOR_TYPES = frozenset(a.value for a in ActorType)
 
 
-def parse_card(text: str, *, name: str) -> Card:
+def parse_card(text: str, *, name: str, language: str = "en") -> Card:
     """Parse and check one card file.
 
     Args:
         text: the whole file, UTF-8 decoded.
-        name: the file's path inside the pack (``cards/<id>.md``), used in errors.
+        name: the file's path inside the pack (``en/cards/<id>.md``), for errors.
+        language: the code of the language folder the file is in.
 
     Returns:
         The card, with its body split into sections.
@@ -58,7 +73,7 @@ def parse_card(text: str, *, name: str) -> Card:
     kind = _kind(data["kind"], name=name)
     card_id = _card_id(data["id"], kind=kind, name=name)
     lead, sections = _sections(body)
-    _check_sections(kind, sections, name=name)
+    _check_sections(sections, required_sections(kind), name=name)
     if reading_words(data["title"], data["summary"], body) > MAX_CARD_WORDS:
         raise ContentError("card_too_long", name)
     return Card(
@@ -75,15 +90,61 @@ def parse_card(text: str, *, name: str) -> Card:
         lead=lead,
         sections=tuple(sections),
         order=int(data.get("order", 1000)),
+        language=language,
+        keys=tuple(head for head, _ in sections),
+    )
+
+
+def parse_translation(text: str, *, name: str, base: Card, language: Language) -> Card:
+    """Parse and check a translated card against the base card it translates.
+
+    The fixed sections of method, approach and actor cards must carry the
+    language's headings (``language.headings``), in the base order.
+
+    Raises:
+        ContentError: the front matter or the sections break a rule; ``where`` is
+            ``name``.
+    """
+    front, body = _split(text, name=name)
+    data = _fields(front, name=name, required=_TRANSLATED, optional={})
+    if data["id"] != base.id or _file_id(name) != base.id:
+        raise ContentError("id_not_file_name", name)
+    translates = _positive(data["translates"], field="translates", name=name)
+    if translates > base.version:
+        raise ContentError("bad_field_translates", name)
+    lead, sections = _sections(body)
+    wanted = tuple(language.heading(h) for h in required_sections(base.kind))
+    _check_sections(sections, wanted, name=name)
+    if reading_words(data["title"], data["summary"], body) > MAX_CARD_WORDS:
+        raise ContentError("card_too_long", name)
+    keys = required_sections(base.kind) or tuple(head for head, _ in sections)
+    return Card(
+        id=base.id,
+        title=_line(data["title"], TITLE_MAX, field="title", name=name),
+        kind=base.kind,
+        summary=_line(data["summary"], SUMMARY_MAX, field="summary", name=name),
+        tags=_words(data["tags"], field="tags", name=name, empty_ok=False),
+        actor_types=base.actor_types,
+        outcomes=base.outcomes,
+        related=base.related,
+        version=translates,
+        body=body.strip() + "\n",
+        lead=lead,
+        sections=tuple(sections),
+        order=base.order,
+        language=language.code,
+        keys=keys,
     )
 
 
 def reading_words(title: str, summary: str, body: str) -> int:
     """How many words a reader meets on a card: title, summary and body text.
 
-    Words are what spaces separate, once the Markdown marks are gone.
+    Words are what spaces separate, once the Markdown marks are gone; a lone
+    punctuation mark (French puts a space before ``:`` and ``?``) is not one.
     """
-    return len(f"{title} {summary} {plain_text(body)}".split())
+    text = f"{title} {summary} {plain_text(body)}"
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
 
 
 def _split(text: str, *, name: str) -> tuple[str, str]:
@@ -96,22 +157,35 @@ def _split(text: str, *, name: str) -> tuple[str, str]:
     raise ContentError("no_front_matter", name)
 
 
-def _fields(front: str, *, name: str) -> dict[str, Any]:
+def _fields(
+    front: str,
+    *,
+    name: str,
+    required: Mapping[str, type] = _REQUIRED,
+    optional: Mapping[str, type] = _OPTIONAL,
+) -> dict[str, Any]:
     try:
         data = tomllib.loads(front)
     except tomllib.TOMLDecodeError:
         raise ContentError("bad_front_matter", name) from None
-    for key, expected in _REQUIRED.items():
+    for key, expected in required.items():
         if key not in data:
             raise ContentError(f"missing_field_{key}", name)
         if not isinstance(data[key], expected) or isinstance(data[key], bool):
             raise ContentError(f"bad_field_{key}", name)
     for key in data:
-        if key not in _REQUIRED and key not in _OPTIONAL:
+        if key not in required and key not in optional:
             raise ContentError("unknown_field", name)
-    if "order" in data and not isinstance(data["order"], int):
-        raise ContentError("bad_field_order", name)
+    for key, expected in optional.items():
+        if key in data and (
+            not isinstance(data[key], expected) or isinstance(data[key], bool)
+        ):
+            raise ContentError(f"bad_field_{key}", name)
     return data
+
+
+def _file_id(name: str) -> str:
+    return name.rsplit("/", 1)[-1].removesuffix(".md")
 
 
 def _kind(value: str, *, name: str) -> CardKind:
@@ -125,7 +199,7 @@ def _card_id(value: str, *, kind: CardKind, name: str) -> str:
     prefix = CARD_ID_PREFIX[kind]
     if not value.startswith(prefix) or not _SLUG.match(value[len(prefix) :]):
         raise ContentError("bad_card_id", name)
-    if name != f"cards/{value}.md":
+    if _file_id(name) != value:
         raise ContentError("id_not_file_name", name)
     return value
 
@@ -180,7 +254,10 @@ def _sections(body: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def _check_sections(
-    kind: CardKind, sections: list[tuple[str, str]], *, name: str
+    sections: list[tuple[str, str]],
+    wanted: tuple[str, ...],
+    *,
+    name: str,
 ) -> None:
     headings = [head for head, _ in sections]
     if not sections:
@@ -189,7 +266,6 @@ def _check_sections(
         raise ContentError("duplicate_section", name)
     if any(not text for _, text in sections):
         raise ContentError("empty_section", name)
-    wanted = required_sections(kind)
     if not wanted:
         return
     missing = [head for head in wanted if head not in headings]

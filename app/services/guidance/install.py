@@ -4,7 +4,8 @@ Layout under the ``packs_dir`` the app passes in::
 
     packs_dir/
       current              one line: the name of the pack directory in use
-      pack-000007/         pack.toml, picker.toml, cards/*.md
+      pack-000007/         pack.toml, picker.toml, <language>/language.toml,
+                           <language>/cards/*.md
       .incoming-<random>/  a pack being written (removed on failure)
 
 An install reads the candidate into memory, checks the signature seam, checks the
@@ -115,10 +116,7 @@ class PackInstaller:
             self._verify(data)
         pack = load_pack_files(files)
         current = self.active()
-        if (pack.info.id, pack.info.language) != (
-            current.info.id,
-            current.info.language,
-        ):
+        if pack.info.id != current.info.id:
             raise ContentError("wrong_pack", "pack.toml")
         if pack.info.version <= current.info.version:
             raise ContentError("not_newer", "pack.toml")

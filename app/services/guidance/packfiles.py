@@ -1,7 +1,13 @@
 """The files of a content pack, read from a directory or from one zip archive.
 
-A pack is ``pack.toml``, ``picker.toml`` and ``cards/<id>.md``; nothing else is
-accepted. The archive the hub ships is a zip built by :func:`build_archive`: sorted
+A pack is ``pack.toml``, ``picker.toml`` and one folder per language holding
+``language.toml`` and ``cards/<id>.md``; nothing else is accepted::
+
+    pack.toml  picker.toml
+    en/language.toml  en/cards/method-indirect.md ...
+    fr/language.toml  fr/cards/method-indirect.md ...
+
+The archive the hub ships is a zip built by :func:`build_archive`: sorted
 names, fixed timestamps and modes, so the same pack always gives the same bytes and
 one signature covers it. Size limits stop a hostile archive from filling the phone.
 """
@@ -18,6 +24,7 @@ from pathlib import Path
 from app.errors import ContentError
 
 __all__ = [
+    "LANGUAGE_CODE",
     "MAX_FILES",
     "MAX_FILE_BYTES",
     "MAX_TOTAL_BYTES",
@@ -33,7 +40,12 @@ PackFiles = dict[str, bytes]
 MAX_FILES = 500
 MAX_FILE_BYTES = 256 * 1024
 MAX_TOTAL_BYTES = 8 * 1024 * 1024
-_NAME = re.compile(r"^(pack\.toml|picker\.toml|cards/[a-z0-9][a-z0-9_-]{0,80}\.md)$")
+# A language folder is a language code: "fr", "ar", "pt-br".
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})?")
+_NAME = re.compile(
+    rf"pack\.toml|picker\.toml"
+    rf"|{LANGUAGE_CODE.pattern}/(?:language\.toml|cards/[a-z0-9][a-z0-9_-]{{0,80}}\.md)"
+)
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -43,7 +55,7 @@ def check_name(name: str) -> None:
     Raises:
         ContentError: ``unexpected_file``; ``where`` is the name, cut to 100 chars.
     """
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise ContentError("unexpected_file", name[:100])
 
 
@@ -172,10 +184,10 @@ def write_dir(root: Path, files: Mapping[str, bytes]) -> None:
         OSError: the disk refused; the caller cleans up ``root``.
     """
     root.mkdir()
-    (root / "cards").mkdir()
     for name in sorted(files):
         check_name(name)
         path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
             handle.write(files[name])
             handle.flush()

@@ -39,10 +39,15 @@ FUZZY_MIN_LEN = 4
 SNIPPET_CHARS = 160
 # Words too common to narrow a search; dropped unless the query has nothing else.
 _STOP_WORDS = (
+    # English
     "a an and are as at be by do for how i in is it of on or the to what when who "
-    "with you your"
+    "with you your "
+    # French
+    "le la les l un une des de du d et ou en au aux à pour par sur avec dans que "
+    "qui quoi est sont ce cet cette ces se leur leurs ne pas il elle ils elles "
+    "nous vous je qu n s c y comment quand où pourquoi"
 )
-_STOP = frozenset(_STOP_WORDS.split())
+_STOP = frozenset(words(_STOP_WORDS))
 
 
 @dataclass(frozen=True, slots=True)

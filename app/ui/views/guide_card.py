@@ -84,6 +84,13 @@ class CardScreen(GuideScreen):
             ),
             ft.Text(card.summary, size=18, italic=True, color="#2b2b2b"),
         ]
+        localized = self.services.guidance.library.localized(card.id)
+        if localized is not None and localized.fallback:
+            # Read in another language, this card is shown in the pack's base one.
+            key = (
+                "guide.outdated" if localized.reason == "outdated" else "guide.fallback"
+            )
+            controls.append(note(t(key)))
         if self.target is not None:
             controls.append(self._consult_note())
         if card.lead.strip():

@@ -30,6 +30,7 @@ __all__ = [
     "GuideScreen",
     "card_route",
     "card_tile",
+    "text_tile",
     "consult_target",
     "empty_note",
     "hit_tile",
@@ -124,10 +125,15 @@ class GuideScreen(Screen):
 
 def card_tile(card: Card, on_click: Callable[[Any], Any]) -> ft.Control:
     """One card in a list: its title and one-line summary, the whole row a target."""
+    return text_tile(card.title, card.summary, on_click)
+
+
+def text_tile(title: str, line: str, on_click: Callable[[Any], Any]) -> ft.Control:
+    """A row that opens a card: a title and one line under it."""
     return _tile(
         [
-            ft.Text(card.title, size=TEXT, weight=ft.FontWeight.W_600),
-            ft.Text(card.summary, size=TEXT_SMALL, color="#333333"),
+            ft.Text(title, size=TEXT, weight=ft.FontWeight.W_600),
+            ft.Text(line, size=TEXT_SMALL, color="#333333"),
         ],
         on_click,
     )

@@ -10,7 +10,7 @@ import flet as ft
 from app.services.guidance import Question, Ranked, Situation
 from app.ui.messages import t
 from app.ui.theme import TEXT, TEXT_SMALL
-from app.ui.views.guide_nav import GuideScreen, card_route
+from app.ui.views.guide_nav import GuideScreen, card_route, text_tile
 from app.ui.widgets import heading, marker, note, secondary, section_title
 
 __all__ = ["PickerScreen"]
@@ -140,6 +140,12 @@ class PickerScreen(GuideScreen):
         ):
             controls.append(section_title(t(key)))
             controls.extend(self._ranked(n, item) for n, item in enumerate(ranked, 1))
+        if result.reading:
+            controls.append(section_title(t("pick.read_first")))
+            controls.extend(
+                text_tile(s.title, s.why, self.opener(card_route(s.card_id)))
+                for s in result.reading
+            )
         # The answers come after the ranking: tap one to change it.
         controls.append(section_title(t("pick.situation")))
         controls.extend(self._answer_row(i) for i in range(len(self.questions)))

@@ -12,7 +12,7 @@ from typing import Any
 import flet as ft
 
 from app.services import Enrollment, SyncState, SyncStatus
-from app.ui.messages import enum_label, t, tn
+from app.ui.messages import enum_label, has, t, tn
 from app.ui.screen import Screen
 from app.ui.syncbridge import bridge_of
 from app.ui.syncfmt import ago, badge, failure, progress
@@ -214,6 +214,10 @@ def _headline(status: SyncStatus) -> str:
 
 
 def _report_lines(status: SyncStatus) -> list[ft.Control]:
+    return [note(line) for line in _run_lines(status) + _refusal_lines(status)]
+
+
+def _run_lines(status: SyncStatus) -> list[str]:
     report = status.progress
     if report is None or not report.done:
         return []
@@ -227,4 +231,17 @@ def _report_lines(status: SyncStatus) -> list[ft.Control]:
         lines.append(t("sync.pack_installed", version=report.pack_installed))
     if report.pack_error:
         lines.append(t("sync.pack_refused"))
-    return [note(line) for line in lines]
+    return lines
+
+
+def _refusal_lines(status: SyncStatus) -> list[str]:
+    """Which of this phone's records the hub refused and why; what was dropped."""
+    lines: list[str] = []
+    for record in status.refused:
+        what = enum_label("record_kind", record.kind)
+        why = t(f"refusal.{record.code}") if has(f"refusal.{record.code}") else ""
+        key = "sync.refused_record" if record.name else "sync.refused_unnamed"
+        lines.append(t(key, what=what, name=record.name, why=why))
+    if status.refused_incoming:
+        lines.append(tn("sync.refused_incoming", status.refused_incoming))
+    return lines
