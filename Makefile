@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 PORT ?= 8550
 HUB_PORT ?= 8660
 
-.PHONY: run test lint fmt bench clean venv chromium fstools forensic
+.PHONY: run test lint fmt bench clean venv chromium fstools forensic pouch crash soak
 
 venv: $(STAMP)
 
@@ -50,8 +50,25 @@ test: venv chromium fstools lint
 forensic: venv fstools
 	PARLEY_FORENSIC_FULL=1 $(BIN)/python -m pytest -q tests/store/test_forensic.py tests/store/test_duress_crash.py
 
-bench: venv chromium
+# The PouchDB side of `bench links` (Node, its own lock file).
+POUCH_STAMP := bench/pouch/node_modules/.installed
+
+pouch: $(POUCH_STAMP)
+
+$(POUCH_STAMP): bench/pouch/package.json bench/pouch/package-lock.json
+	cd bench/pouch && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(POUCH_STAMP)
+
+bench: venv chromium pouch
 	$(BIN)/python -m bench all
+
+# Long campaigns (short versions run in `make test`): >= 100 SIGKILLs of app and
+# hub processes plus PostgreSQL restarts on a private cluster; 50 devices for 10 min.
+crash: venv
+	$(BIN)/python -m bench._crash
+
+soak: venv
+	$(BIN)/python -m bench._soak
 
 run: venv
 	$(BIN)/python -m app.devrun --port $(PORT) --hub-port $(HUB_PORT)

@@ -11,13 +11,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.errors import HubError
+from hub.errors import HubError, unavailable
 from hub.service import Hub, RequestInfo
-from models.wire import MEDIA_TYPE, EnrollRequest, EnrollResponse, HubHello
+from hub.upload_api import UploadEndpoint
+from models.wire import (
+    MEDIA_TYPE,
+    UPLOAD_PATH,
+    EnrollRequest,
+    EnrollResponse,
+    HubHello,
+)
 
 __all__ = ["ErrorBody", "create_app"]
 
@@ -51,7 +60,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _error(exc: HubError) -> JSONResponse:
-    return JSONResponse(exc.body(), status_code=exc.status)
+    return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers())
 
 
 class AccessLog:
@@ -130,6 +139,11 @@ def _install_errors(app: FastAPI) -> None:
     async def _invalid(_request: Request, _exc: RequestValidationError) -> JSONResponse:
         return _error(HubError(422, "invalid_request"))
 
+    @app.exception_handler(OperationalError)
+    async def _database_away(_request: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", type(exc.orig).__name__)
+        return _error(unavailable())
+
     @app.exception_handler(Exception)
     async def _crash(_request: Request, exc: Exception) -> JSONResponse:
         log.error("internal error: %s", type(exc).__name__)
@@ -180,5 +194,7 @@ def create_app(hub: Hub) -> FastAPI:
         body = hub.pack(header, request.url.path, version, _info(request))
         return Response(body, media_type="application/octet-stream")
 
+    # Streams its answer while the body arrives: a plain ASGI app as the route.
+    app.router.routes.append(Route(UPLOAD_PATH, UploadEndpoint(hub), methods=["POST"]))
     app.add_middleware(AccessLog, max_body=hub.settings.max_body)
     return app

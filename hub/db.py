@@ -45,7 +45,15 @@ def _make_engine(url: str) -> Engine:
     url = normalize_url(url)
     if not url.startswith("sqlite"):
         # Parameters never reach a log line: they can be ciphertext or registry text.
-        return create_engine(url, hide_parameters=True, pool_size=10, max_overflow=20)
+        # pre_ping: after a database restart, dead pooled connections are replaced
+        # instead of failing one request each.
+        return create_engine(
+            url,
+            hide_parameters=True,
+            pool_size=10,
+            max_overflow=20,
+            pool_pre_ping=True,
+        )
     path = _sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)

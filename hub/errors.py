@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["HubError"]
+__all__ = ["RETRY_AFTER_S", "HubError", "unavailable"]
+
+# How long a device should wait before trying again while the database is away.
+RETRY_AFTER_S = 5
 
 _MESSAGES = {
     400: "The request is malformed.",
@@ -14,6 +17,7 @@ _MESSAGES = {
     409: "The request conflicts with what the hub already has.",
     413: "The request is too large.",
     500: "The hub failed to process the request.",
+    503: "The hub cannot reach its database right now; try again shortly.",
 }
 
 
@@ -30,6 +34,10 @@ class HubError(Exception):
         self.code = code
         self.extra = extra
 
+    def headers(self) -> dict[str, str]:
+        """Extra response headers: ``Retry-After`` on 503."""
+        return {"retry-after": str(RETRY_AFTER_S)} if self.status == 503 else {}
+
     def body(self) -> dict[str, Any]:
         """Return the JSON error body."""
         message = _MESSAGES.get(self.status, "The request failed.")
@@ -39,3 +47,8 @@ class HubError(Exception):
             "message": message,
             **self.extra,
         }
+
+
+def unavailable() -> HubError:
+    """The 503 for a database that is away (restarting, failed over, unreachable)."""
+    return HubError(503, "database_unavailable")

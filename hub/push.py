@@ -25,7 +25,7 @@ from hub.streams import bump
 from models.keys import CryptoError, verify
 from models.wire import Ack, Batch, Push, WireError, parse, seal_message
 
-__all__ = ["CheckedPush", "apply_push", "check_push", "store_sealed"]
+__all__ = ["CheckedPush", "apply_push", "check_push", "stored_ack", "store_sealed"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,14 @@ def check_push(
     return CheckedPush(push, batch, digest, ops, rejects)
 
 
-def _stored(conn: Connection, device: str, seq: int, digest: bytes, last: int) -> Ack:
+def stored_ack(
+    conn: Connection, device: str, seq: int, digest: bytes, last: int
+) -> Ack:
+    """The acknowledgement stored for batch ``seq``, marked ``duplicate``.
+
+    Raises:
+        HubError: 409 ``batch_mismatch`` when ``digest`` is not the stored one.
+    """
     row = conn.execute(
         select(tables.batches.c.digest, tables.batches.c.ack).where(
             tables.batches.c.device == device, tables.batches.c.seq == seq
@@ -90,7 +97,7 @@ def apply_push(
     """
     seq, last = checked.push.seq, device.last_batch
     if seq <= last:
-        return _stored(conn, device.id, seq, checked.digest, last)
+        return stored_ack(conn, device.id, seq, checked.digest, last)
     if seq > last + 1:
         raise HubError(409, "batch_gap", last_batch_seq=last)
     batch = checked.batch

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import Connection, update
 
 from hub import tables
 from hub.auth import DeviceKeys, KeyCache, authenticate, claim_nonce, lock_device
@@ -17,8 +17,9 @@ from hub.errors import HubError
 from hub.orgkeys import OrgKeys
 from hub.packs import pack_body
 from hub.pull import pack_offer, registry_page, sealed_page
-from hub.push import CheckedPush, apply_push, check_push, store_sealed
+from hub.push import CheckedPush, apply_push, check_push, store_sealed, stored_ack
 from hub.settings import HubSettings
+from hub.uploads import receive_part
 from models.enums import Role
 from models.wire import (
     Ack,
@@ -26,10 +27,13 @@ from models.wire import (
     EnrollRequest,
     EnrollResponse,
     HubHello,
+    Push,
     Signed,
     Stream,
     SyncRequest,
     SyncResponse,
+    UploadFrame,
+    UploadRef,
     WireError,
     b64e,
     decode,
@@ -37,12 +41,23 @@ from models.wire import (
     parse,
 )
 
-__all__ = ["Hub", "RequestInfo", "now_ms"]
+__all__ = ["Hub", "RequestInfo", "Upload", "now_ms"]
 
 
 def now_ms() -> int:
     """The hub's clock in milliseconds."""
     return time.time_ns() // 1_000_000
+
+
+@dataclass
+class Upload:
+    """An upload being received: who sends it, which batch, bytes held."""
+
+    fields: AuthFields
+    keys: DeviceKeys
+    ref: UploadRef
+    req: SyncRequest
+    at: int = 0
 
 
 @dataclass
@@ -115,11 +130,69 @@ class Hub:
         checked = None
         if req.push is not None:
             info.batch, info.pushed = req.push.seq, len(req.push.batch)
-            checked = check_push(
-                req.push, device, now_ms=now, max_future_ms=self.settings.max_future_ms
-            )
-        ack, cmds = self._write(fields, device.id, checked, now)
-        return encode(self._respond(req, device, ack, cmds, now).dump())
+            if not req.push.is_part:
+                checked = self._check(req.push, device, now)
+        ack, cmds, held = self._write(fields, device, req.push, checked, now)
+        out = self._respond(req, device, ack, cmds, now)
+        if held is not None:
+            out = out.model_copy(update={"held": held})
+        return encode(out.dump())
+
+    def upload_start(
+        self, header: str | None, path: str, ref: UploadRef, info: RequestInfo
+    ) -> tuple[Upload, UploadFrame]:
+        """Open ``POST /v1/upload``: authenticate (the signature covers ``ref``).
+
+        Returns the upload to feed and the first frame: the stored ack (and the
+        pulls) when the hub has the batch already, else the bytes it holds.
+
+        Raises:
+            HubError: as :meth:`sync`, and 409 ``batch_gap``/``batch_mismatch``.
+        """
+        now = self.clock()
+        fields, keys = self._auth(header, "POST", path, ref.header().encode(), now)
+        info.device, info.batch = keys.id, ref.seq
+        req = SyncRequest(pull=ref.pull, max=ref.max)
+        self._check_streams(req, keys)
+        upload = Upload(fields, keys, ref, req)
+        return upload, self.upload_feed(upload, b"", now=now, claim=True)
+
+    def upload_feed(
+        self,
+        upload: Upload,
+        data: bytes,
+        *,
+        now: int | None = None,
+        claim: bool = False,
+    ) -> UploadFrame:
+        """Store the next bytes of an upload; apply the batch once it is whole and
+        answer its pulls in the same frame."""
+        when = self.clock() if now is None else now
+        ref = upload.ref
+        part = Push(
+            seq=ref.seq, batch=data, off=upload.at, total=ref.total, digest=ref.digest
+        )
+        ack, cmds, held = self._write(
+            upload.fields, upload.keys, part, None, when, claim=claim
+        )
+        if ack is None:
+            upload.at = held or 0
+            return UploadFrame(st=when, held=upload.at, cmds=cmds)
+        upload.at = ref.total
+        resp = self._respond(upload.req, upload.keys, ack, cmds, when)
+        return UploadFrame(
+            st=when,
+            held=ref.total,
+            ack=ack,
+            cmds=cmds,
+            done=True,
+            sync=encode(resp.dump()),
+        )
+
+    def _check(self, push: Push, device: DeviceKeys, now: int) -> CheckedPush:
+        return check_push(
+            push, device, now_ms=now, max_future_ms=self.settings.max_future_ms
+        )
 
     def _parse(self, body: bytes) -> SyncRequest:
         try:
@@ -141,14 +214,26 @@ class Hub:
                 raise HubError(403, "stream_forbidden")
 
     def _write(
-        self, fields: AuthFields, device: str, checked: CheckedPush | None, now: int
-    ) -> tuple[Ack | None, list[Signed]]:
+        self,
+        fields: AuthFields,
+        keys: DeviceKeys,
+        push: Push | None,
+        checked: CheckedPush | None,
+        now: int,
+        *,
+        claim: bool = True,
+    ) -> tuple[Ack | None, list[Signed], int | None]:
         window = self.settings.request_window_ms
+        device = keys.id
+        held: int | None = None
         with self.db.write() as conn:
-            claim_nonce(self.db, conn, fields, now_ms=now, window_ms=window)
+            if claim:
+                claim_nonce(self.db, conn, fields, now_ms=now, window_ms=window)
             row = lock_device(conn, device)
             ack = None
             seen: dict[str, int] = {"last_seen": now}
+            if push is not None and push.is_part:
+                ack, checked, held = self._part(conn, push, keys, row.last_batch, now)
             if checked is not None:
                 ack = apply_push(self.db, conn, checked, row, now_ms=now)
                 if ack.status == "applied":
@@ -159,7 +244,23 @@ class Hub:
             if checked is not None and ack is not None and ack.status == "applied":
                 store_sealed(conn, checked, device, now_ms=now)
             self._hold(checked)
-        return ack, cmds
+        return ack, cmds, held
+
+    def _part(
+        self, conn: Connection, push: Push, keys: DeviceKeys, last: int, now: int
+    ) -> tuple[Ack | None, CheckedPush | None, int | None]:
+        """One part of a batch: the stored ack, the whole batch, or bytes held."""
+        assert push.digest is not None
+        if push.seq <= last:
+            return stored_ack(conn, keys.id, push.seq, push.digest, last), None, None
+        if push.seq > last + 1:
+            raise HubError(409, "batch_gap", last_batch_seq=last)
+        got = receive_part(
+            conn, push, keys.id, max_total=self.settings.max_body, now_ms=now
+        )
+        if isinstance(got, int):
+            return None, None, got
+        return None, self._check(Push(seq=push.seq, batch=got), keys, now), None
 
     def _hold(self, checked: CheckedPush | None) -> None:
         if checked is None:

@@ -34,6 +34,7 @@ __all__ = [
     "reg_losers",
     "reg_records",
     "sealed",
+    "uploads",
 ]
 
 metadata = MetaData()
@@ -108,6 +109,18 @@ sealed = Table(
     Column("sig", LargeBinary, nullable=False),
     Column("size", Integer, nullable=False),
     Column("received_at", BigInteger, nullable=False),
+)
+# One batch upload in progress per device: the bytes of a frozen batch received
+# so far, in parts sized to the device's link (``hub.uploads``).
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("device", String(64), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("digest", LargeBinary, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
 )
 reg_records = Table(
     "registry_records",

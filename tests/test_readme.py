@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.gitfiles import ROOT, ignore_rules_hitting, is_checkout, tracked
+
 README = ROOT / "README.md"
 # Markdown images ![alt](path "title") and HTML <img src="path">.
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -25,23 +23,8 @@ def images_named(markdown: str) -> list[str]:
 
 def untracked(paths: list[str]) -> list[str]:
     """Which of ``paths`` (relative to the repository root) git does not track."""
-    out = subprocess.run(
-        ["git", "ls-files", "-z", "--", *paths],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout
-    tracked = set(out.decode().split("\0"))
-    return [p for p in paths if p not in tracked]
-
-
-def _git_checkout() -> bool:
-    if shutil.which("git") is None:
-        return False
-    probe = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"], cwd=ROOT, capture_output=True
-    )
-    return probe.returncode == 0 and Path(probe.stdout.decode().strip()) == ROOT
+    known = set(tracked(*paths))
+    return [p for p in paths if p not in known]
 
 
 def test_finds_markdown_and_html_images_but_not_remote_ones() -> None:
@@ -56,7 +39,7 @@ def test_readme_names_pictures() -> None:
     assert images_named(README.read_text(encoding="utf-8")), "no images found"
 
 
-@pytest.mark.skipif(not _git_checkout(), reason="not a git checkout of the project")
+@pytest.mark.skipif(not is_checkout(), reason="not a git checkout of the project")
 def test_every_picture_the_readme_names_is_tracked_by_git() -> None:
     images = images_named(README.read_text(encoding="utf-8"))
     missing = [p for p in images if not (ROOT / p).is_file()]
@@ -67,22 +50,16 @@ def test_every_picture_the_readme_names_is_tracked_by_git() -> None:
     )
 
 
-@pytest.mark.skipif(not _git_checkout(), reason="not a git checkout of the project")
+@pytest.mark.skipif(not is_checkout(), reason="not a git checkout of the project")
 def test_untracked_detects_a_picture_git_does_not_know() -> None:
     assert untracked(["docs/screenshots/no-such-picture.png"]) == [
         "docs/screenshots/no-such-picture.png"
     ]
 
 
-@pytest.mark.skipif(not _git_checkout(), reason="not a git checkout of the project")
+@pytest.mark.skipif(not is_checkout(), reason="not a git checkout of the project")
 def test_gitignore_does_not_hide_the_readme_pictures() -> None:
-    # --no-index: ask about the rules, not about what is already tracked, so a
-    # new picture in the same folder would not be silently left out of a commit.
+    # Asks about the rules, not about what is already tracked, so a new picture
+    # in the same folder would not be silently left out of a commit.
     images = images_named(README.read_text(encoding="utf-8"))
-    probe = subprocess.run(
-        ["git", "check-ignore", "--no-index", "--verbose", "--", *images],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert probe.stdout == "", f".gitignore hides README pictures:\n{probe.stdout}"
+    assert ignore_rules_hitting(images) == {}

@@ -10,26 +10,33 @@ from __future__ import annotations
 import contextlib
 import functools
 import ssl
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from app.errors import AuthRequired, HubUnreachable, ProtocolError, Rejected
-from app.sync.errors import BatchConflict, Revoked, StaleClock
+from app.sync.errors import BatchConflict, HubBusy, Revoked, StaleClock
+from app.sync.upload import stream_upload
 from models.wire import (
     MEDIA_TYPE,
+    UPLOAD_HEADER,
+    UPLOAD_PATH,
     EnrollRequest,
     EnrollResponse,
     HubHello,
+    UploadFrame,
+    UploadRef,
     WireError,
     b64d,
 )
 
 __all__ = ["HubClient", "connect"]
 
-# Generous for 2G and satellite: a 32 KB batch at 6 KB/s plus a second of latency.
-DEFAULT_TIMEOUT = httpx.Timeout(connect=20.0, read=60.0, write=60.0, pool=20.0)
+# For 2G and satellite: a link that carries nothing for 20 s is as good as cut
+# (timeouts count from the last byte, not from the start of a transfer).
+DEFAULT_TIMEOUT = httpx.Timeout(connect=15.0, read=20.0, write=20.0, pool=15.0)
 
 
 def _header_bytes(headers: httpx.Headers) -> int:
@@ -95,6 +102,58 @@ class HubClient:
             raise ProtocolError("content_type")
         return response.content
 
+    def upload(
+        self,
+        ref: UploadRef,
+        body: bytes,
+        *,
+        authorization: str,
+        on_frame: Callable[[UploadFrame], None],
+    ) -> UploadFrame:
+        """``POST /v1/upload``: stream ``body`` (the batch from ``ref.off``).
+
+        ``on_frame`` hears each count of stored bytes as it arrives, so a cut
+        still leaves the caller knowing where the hub stands. Returns the last
+        frame (``done`` with the ack once the batch is whole).
+
+        Raises:
+            HubUnreachable: cut, refused or timed out (frames seen still count).
+            ProtocolError, Rejected, AuthRequired...: as :meth:`sync`.
+        """
+        headers = {
+            "content-type": "application/octet-stream",
+            "authorization": authorization,
+            UPLOAD_HEADER: ref.header(),
+        }
+        self.requests += 1
+
+        def meter(sent: int, received: int) -> None:
+            self.bytes_sent += sent
+            self.bytes_received += received
+
+        timeout = self.http.timeout
+        answer = stream_upload(
+            self.base_url,
+            UPLOAD_PATH,
+            headers=headers,
+            body=body,
+            on_frame=on_frame,
+            meter=meter,
+            connect_timeout=timeout.connect or 15.0,
+            read_timeout=timeout.read or 20.0,
+            tls=_tls() if self.base_url.startswith("https") else None,
+        )
+        if answer.status != 200:
+            _raise_for(
+                httpx.Response(
+                    answer.status, headers=answer.headers, content=answer.body
+                ),
+                UPLOAD_PATH,
+            )
+        if answer.last is None:
+            raise ProtocolError("frames")
+        return answer.last
+
     def download(self, path: str, *, authorization: str) -> bytes:
         """A signed ``GET`` of opaque bytes (guidance packs)."""
         return self._send("GET", path, headers={"authorization": authorization}).content
@@ -140,7 +199,18 @@ def _raise_for(response: httpx.Response, path: str) -> None:
         raise Revoked(raw)
     if status == 409 and isinstance(body.get("last_batch_seq"), int):
         raise BatchConflict(code, body["last_batch_seq"])
+    if status in (429, 503):
+        raise HubBusy(status, code, _retry_after(response.headers.get("retry-after")))
     raise Rejected(status, code)
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds from a ``Retry-After`` header (delta form), bounded to [1, 600]."""
+    try:
+        seconds = float(value or "")
+    except ValueError:
+        seconds = 5.0
+    return max(1.0, min(600.0, seconds))
 
 
 @functools.cache

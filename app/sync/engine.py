@@ -8,11 +8,18 @@ run cut at any point resumes where it stopped, and nothing is applied twice.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from app.errors import AuthRequired, ContentError, DeviceRevoked, ProtocolError
+from app.errors import (
+    AuthRequired,
+    ContentError,
+    DeviceRevoked,
+    HubUnreachable,
+    ProtocolError,
+)
 from app.store import Store
 from app.sync.apply import CURSOR_META, apply_registry, apply_sealed, pending_overrides
 from app.sync.client import HubClient
@@ -20,27 +27,38 @@ from app.sync.enroll import OFFSET_META
 from app.sync.errors import BatchConflict, Revoked, StaleClock
 from app.sync.identity import RECORDS_KEY_META, Identity, load_identity, sign_request
 from app.sync.outbox import Frozen, build_batch
+from app.sync.pace import LinkPace
 from app.sync.packs import PackInstaller, check_pack, is_wipe, verify_offer
 from app.sync.refusals import REFUSED_META, after_ack, kept_local
 from app.sync.retention import ACKED_META, purge_due
 from models import RECORD_TYPES, SyncedRecord
 from models.wire import (
-    DEFAULT_BATCH_BYTES,
-    DEFAULT_PAGE_BYTES,
+    UPLOAD_PATH,
+    Ack,
     PackOffer,
     Push,
     Signed,
     SyncRequest,
     SyncResponse,
+    UploadFrame,
+    UploadRef,
     WireError,
+    batch_digest,
     decode,
     encode,
     parse,
 )
 
-__all__ = ["INFLIGHT_META", "LAST_SEQ_META", "SyncEngine", "SyncReport"]
+__all__ = [
+    "HELD_META",
+    "INFLIGHT_META",
+    "LAST_SEQ_META",
+    "SyncEngine",
+    "SyncReport",
+]
 
 INFLIGHT_META = "sync.inflight"
+HELD_META = "sync.inflight.held"  # bytes of the in-flight batch the hub has stored
 LAST_SEQ_META = "sync.last_seq"
 LAST_SUCCESS_META = "sync.last_success"
 REFUSED_PACK_META = "sync.refused_pack"
@@ -64,6 +82,11 @@ class SyncReport:
     pack_error: str | None = None
     purged: int = 0
     done: bool = False
+    # Bytes of the batch in flight that the hub holds, and its size.
+    batch_held: int = 0
+    batch_size: int = 0
+    # Exchanges that completed in this run (a cut run may still have moved data).
+    exchanges: int = 0
 
 
 class SyncEngine:
@@ -76,17 +99,21 @@ class SyncEngine:
         *,
         installer: PackInstaller | None = None,
         on_wipe: Callable[[], None] | None = None,
-        batch_bytes: int = DEFAULT_BATCH_BYTES,
-        page_bytes: int = DEFAULT_PAGE_BYTES,
+        pace: LinkPace | None = None,
+        batch_bytes: int | None = None,
         max_rounds: int = 10_000,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.client = client
         self.installer = installer
         self.on_wipe = on_wipe
+        self.pace = pace or LinkPace()
         self.batch_bytes = batch_bytes
-        self.page_bytes = page_bytes
         self.max_rounds = max_rounds
+        self.monotonic = monotonic
+        self.report = SyncReport()
+        self._up_since: float | None = None
         offset = store.get_meta(OFFSET_META)
         if offset is not None:
             store.clock.offset_ms = int(offset)
@@ -108,6 +135,8 @@ class SyncEngine:
         if identity is None:
             raise AuthRequired("not_enrolled")
         report = SyncReport(records_total=self.store.pending_count())
+        self.report = report
+        self._up_since = None
         start = (
             self.client.requests,
             self.client.bytes_sent,
@@ -117,17 +146,25 @@ class SyncEngine:
         for _ in range(self.max_rounds):
             try:
                 more = self._round(identity, report)
+            except HubUnreachable:
+                if self._up_since is not None:
+                    self.pace.cut(self.monotonic() - self._up_since)
+                self._count(report, start)
+                raise
             except BatchConflict as exc:
                 conflicts += 1
                 if conflicts > _MAX_CONFLICTS:
                     raise
                 self.store.ack(
-                    [], state={INFLIGHT_META: None, LAST_SEQ_META: exc.last_batch_seq}
+                    [],
+                    state={
+                        INFLIGHT_META: None,
+                        HELD_META: None,
+                        LAST_SEQ_META: exc.last_batch_seq,
+                    },
                 )
                 more = True
-            report.requests = self.client.requests - start[0]
-            report.bytes_sent = self.client.bytes_sent - start[1]
-            report.bytes_received = self.client.bytes_received - start[2]
+            self._count(report, start)
             if progress is not None:
                 progress(replace(report))
             if not more:
@@ -137,6 +174,19 @@ class SyncEngine:
         report.done = True
         return report
 
+    def _count(self, report: SyncReport, start: tuple[int, int, int]) -> None:
+        report.requests = self.client.requests - start[0]
+        report.bytes_sent = self.client.bytes_sent - start[1]
+        report.bytes_received = self.client.bytes_received - start[2]
+
+    def _timed(self, nbytes: int, began: float) -> None:
+        """An exchange finished: the link is up; learn its rate."""
+        now = self.monotonic()
+        if self._up_since is None:
+            self._up_since = began
+        self.pace.observe(nbytes, now - began)
+        self.report.exchanges += 1
+
     # -- one round ------------------------------------------------------------------
 
     def _round(self, identity: Identity, report: SyncReport) -> bool:
@@ -145,18 +195,31 @@ class SyncEngine:
         sent = set(frozen.revs) if frozen else set()
         left = [r for r in pending if str(r.rev) not in sent]
         registry_left = any(not RECORD_TYPES[r.kind].sealed for r in left)
-        push = Push(seq=frozen.seq, batch=frozen.body) if frozen else None
         pull = self._cursors(identity, pull_registry=not registry_left)
-        # No timestamp in the body: a resent batch is the same bytes (the request
-        # signature carries the time).
-        req = SyncRequest(push=push, pull=pull, max=self.page_bytes)
-        resp = self._exchange(identity, req)
-        if frozen is not None:
-            self._acked(frozen, resp, report)
+        page = self.pace.page_bytes()
+        resp: SyncResponse | None
+        if frozen is not None and self._streams(frozen, report):
+            resp = self._upload(identity, frozen, report, pull=pull, page=page)
+            if resp is None:
+                return True  # the hub holds more of the batch; go on
+        else:
+            push = Push(seq=frozen.seq, batch=frozen.body) if frozen else None
+            # No timestamp in the body: a resent batch is the same bytes (the
+            # request signature carries the time).
+            req = SyncRequest(push=push, pull=pull, max=page)
+            resp = self._exchange(identity, req)
+            if frozen is not None:
+                self._acked(frozen, resp.ack, report)
         more = self._apply(identity, resp, report)
         self._commands(identity, resp.cmds)
         self._packs(identity, resp.packs, report)
         return bool(left) or more
+
+    def _streams(self, frozen: Frozen, report: SyncReport) -> bool:
+        """True when the batch goes through the resumable upload, not whole."""
+        report.batch_size = len(frozen.body)
+        report.batch_held = int(self.store.get_meta(HELD_META) or 0)
+        return bool(report.batch_held) or len(frozen.body) > self.pace.whole_bytes()
 
     def _frozen(self, identity: Identity, pending: list[SyncedRecord]) -> Frozen | None:
         data = self.store.get_meta(INFLIGHT_META)
@@ -170,7 +233,7 @@ class SyncEngine:
             pending,
             seq=seq,
             ctx=ctx,
-            max_bytes=self.batch_bytes,
+            max_bytes=self.batch_bytes or self.pace.batch_bytes(),
             resend=kept_local(self.store),
         )
         if frozen is not None:
@@ -197,8 +260,10 @@ class SyncEngine:
             auth = sign_request(
                 identity, method="POST", path="/v1/sync", body=body, now_ms=self._now()
             )
+            began, before = self.monotonic(), self.client.bytes_sent
             try:
                 raw = self.client.sync(body, authorization=auth)
+                self._timed(self.client.bytes_sent - before, began)
             except StaleClock as exc:
                 self._observe_time(exc.server_time)
                 if attempt:
@@ -223,8 +288,78 @@ class SyncEngine:
             clock.offset_ms = offset
             self.store.set_meta(OFFSET_META, offset)
 
-    def _acked(self, frozen: Frozen, resp: SyncResponse, report: SyncReport) -> None:
-        ack = resp.ack
+    def _upload(
+        self,
+        identity: Identity,
+        frozen: Frozen,
+        report: SyncReport,
+        *,
+        pull: dict[str, int],
+        page: int,
+    ) -> SyncResponse | None:
+        """Stream the batch from the byte the hub holds; keep each count it sends.
+
+        Returns the hub's answer to the pulls once the batch is acknowledged,
+        else ``None`` (the hub holds more than before; upload again). A cut
+        loses only the bytes sent since the hub's last count: about one round
+        trip of the link plus a quarter of a second.
+        """
+        body = frozen.body
+        seen = [report.batch_held]
+
+        def on_frame(frame: UploadFrame) -> None:
+            if frame.done or frame.held == seen[0]:
+                return
+            seen[0] = report.batch_held = frame.held
+            if self._up_since is None:
+                self._up_since = began
+            self.store.set_meta(HELD_META, frame.held)
+
+        for attempt in range(2):
+            ref = UploadRef(
+                seq=frozen.seq,
+                off=seen[0],
+                total=len(body),
+                digest=batch_digest(body),
+                pull=pull,
+                max=page,
+            )
+            auth = sign_request(
+                identity,
+                method="POST",
+                path=UPLOAD_PATH,
+                body=ref.header().encode(),
+                now_ms=self._now(),
+            )
+            began, before = self.monotonic(), self.client.bytes_sent
+            try:
+                last = self.client.upload(
+                    ref, body[ref.off :], authorization=auth, on_frame=on_frame
+                )
+            except StaleClock as exc:
+                self._observe_time(exc.server_time)
+                if attempt:
+                    raise
+                continue
+            except Revoked as exc:
+                if exc.command is not None and is_wipe(identity, exc.command):
+                    self._wipe()
+                raise
+            self._timed(self.client.bytes_sent - before, began)
+            self._observe_time(last.st)
+            if not last.done:
+                seen[0] = report.batch_held = last.held
+                self.store.set_meta(HELD_META, last.held)
+                return None
+            try:
+                resp = parse(SyncResponse, decode(last.sync or b""))
+            except WireError:
+                raise ProtocolError("body") from None
+            self._acked(frozen, last.ack, report)
+            return resp
+        raise AuthRequired("stale_request")  # pragma: no cover - loop always returns
+
+    def _acked(self, frozen: Frozen, ack: Ack | None, report: SyncReport) -> None:
         if ack is None or ack.seq != frozen.seq:
             raise ProtocolError("ack")
         acked: dict[str, int] = self.store.get_meta(ACKED_META) or {}
@@ -235,6 +370,7 @@ class SyncEngine:
         sent, refused = frozen.refused(ack.rejects)
         state = {
             INFLIGHT_META: None,
+            HELD_META: None,
             LAST_SEQ_META: frozen.seq,
             ACKED_META: acked,
             REFUSED_META: after_ack(
@@ -246,6 +382,7 @@ class SyncEngine:
         }
         self.store.ack([uuid.UUID(r) for r in frozen.revs], state=state)
         report.records_sent += len(frozen.revs)
+        report.batch_held = report.batch_size = 0
 
     def _apply(
         self, identity: Identity, resp: SyncResponse, report: SyncReport

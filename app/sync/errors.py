@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.errors import AuthRequired, DeviceRevoked, Rejected
 
-__all__ = ["BatchConflict", "Revoked", "StaleClock"]
+__all__ = ["BatchConflict", "HubBusy", "Revoked", "StaleClock"]
 
 
 class StaleClock(AuthRequired):
@@ -29,3 +29,13 @@ class BatchConflict(Rejected):
     def __init__(self, reason: str, last_batch_seq: int) -> None:
         super().__init__(409, reason)
         self.last_batch_seq = last_batch_seq
+
+
+class HubBusy(Rejected):
+    """503 or 429: the hub (or its database) is away for now; ``retry_after`` s."""
+
+    code = "hub_busy"
+
+    def __init__(self, status: int, reason: str, retry_after: float) -> None:
+        super().__init__(status, reason)
+        self.retry_after = retry_after

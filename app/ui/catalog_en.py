@@ -394,6 +394,14 @@ TEXT: dict[str, str] = {
     "size.bytes": "{n} B",
     "size.kb": "{n} KB",
     "size.mb": "{n} MB",
+    "sync.fail.sync_internal": (
+        "Sync hit an unexpected problem and will try again by itself. Your records "
+        "are safe on this phone."
+    ),
+    "sync.fail.hub_busy": (
+        "The hub is busy or restarting. Sync tries again by itself in a moment; your "
+        "records are safe on this phone."
+    ),
     "sync.fail.rejected": (
         "The hub refused this sync. Your records are safe on this phone; tap Retry "
         "later, or ask your coordinator if it keeps happening."

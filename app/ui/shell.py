@@ -35,6 +35,7 @@ _LOCKING_STATES = {
     ft.AppLifecycleState.PAUSE,
     ft.AppLifecycleState.DETACH,
 }
+_WAKING_STATES = {ft.AppLifecycleState.SHOW, ft.AppLifecycleState.RESUME}
 
 
 _VIEW_PARTS = (
@@ -293,6 +294,8 @@ class Shell(Feedback):
     def _on_lifecycle(self, e: ft.AppLifecycleStateChangeEvent) -> None:
         if e.state in _LOCKING_STATES:
             self.lock()
+        elif e.state in _WAKING_STATES and self._services is not None:
+            self._services.sync.set_foreground(True)  # back in view: sync now
 
     def _on_disconnect(self, _: Any) -> None:
         self.lock()

@@ -65,12 +65,29 @@ from models.wire.sync import (
     Stream,
     SyncRequest,
     SyncResponse,
+    batch_digest,
     op_fields,
     seal_aad,
     seal_message,
 )
+from models.wire.upload import (
+    UPLOAD_HEADER,
+    UPLOAD_MEDIA_TYPE,
+    UPLOAD_PATH,
+    FrameReader,
+    UploadFrame,
+    UploadRef,
+    frame_bytes,
+)
 
 __all__ = [
+    "UPLOAD_HEADER",
+    "UPLOAD_MEDIA_TYPE",
+    "UPLOAD_PATH",
+    "FrameReader",
+    "UploadFrame",
+    "UploadRef",
+    "frame_bytes",
     "ALIAS_ADD",
     "ALIAS_DEL",
     "AUTH_SCHEME",
@@ -110,6 +127,7 @@ __all__ = [
     "WireModel",
     "auth_header",
     "b64d",
+    "batch_digest",
     "b64e",
     "decode",
     "encode",

@@ -7,7 +7,7 @@ import hashlib
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from models.base import RecordKind
 from models.records import RECORD_TYPES
@@ -30,6 +30,7 @@ __all__ = [
     "SealedPage",
     "SealedPart",
     "Stream",
+    "batch_digest",
     "SyncRequest",
     "SyncResponse",
     "op_fields",
@@ -99,10 +100,40 @@ class Batch(WireModel):
 
 
 class Push(WireModel):
-    """A batch number and the frozen batch bytes (msgpack of :class:`Batch`)."""
+    """A batch number and the frozen batch bytes (msgpack of :class:`Batch`).
+
+    A batch too large for the link in one request travels in parts: then
+    ``batch`` holds its bytes ``off`` to ``off + len(batch)``, ``total`` is its
+    length and ``digest`` its SHA-256. The hub keeps every part it receives and
+    applies the batch once it holds all ``total`` bytes and they match
+    ``digest``; a part that overlaps what the hub holds only adds what is new.
+    Without ``total`` the push is the whole batch.
+    """
 
     seq: int = Field(ge=1)
     batch: bytes
+    off: int = Field(default=0, ge=0)
+    total: int | None = Field(default=None, ge=1)
+    digest: bytes | None = Field(default=None, min_length=32, max_length=32)
+
+    @model_validator(mode="after")
+    def _part_fits(self) -> Push:
+        if self.total is None:
+            if self.off or self.digest is not None:
+                raise ValueError("part")
+        elif self.digest is None or self.off + len(self.batch) > self.total:
+            raise ValueError("part")
+        return self
+
+    @property
+    def is_part(self) -> bool:
+        """True for a part of a batch (see :func:`batch_digest`)."""
+        return self.total is not None
+
+
+def batch_digest(batch: bytes) -> bytes:
+    """The SHA-256 that names a frozen batch in parts and acknowledgements."""
+    return hashlib.sha256(batch).digest()
 
 
 class SyncRequest(WireModel):
@@ -187,3 +218,5 @@ class SyncResponse(WireModel):
     packs: PackOffer | None = None
     cmds: list[Signed] = Field(default_factory=list)
     hint: int = 0
+    # Bytes of the pushed batch the hub holds while it is still incomplete.
+    held: int | None = None
