@@ -28,12 +28,11 @@ __all__ = [
     "phone_main",
     "recover",
     "run",
+    "serve",
+    "settings_from_args",
     "web_ready",
 ]
 
-# Cheap Argon2id costs for tests only (PARLEY_TEST_FAST_KDF=1). The default always
-# calibrates at vault creation.
-TEST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
 INSTALL_HINT = "The local web build needs flet-web: pip install 'parley[web]'"
 
 log = logging.getLogger("parley")
@@ -85,16 +84,23 @@ def device_secrets(settings: Settings) -> FileSecrets:
     return secrets
 
 
-def build_gate(settings: Settings, secrets: SecretStore | None = None) -> VaultGate:
+def build_gate(
+    settings: Settings,
+    *,
+    kdf: KdfParams | None = None,
+    secrets: SecretStore | None = None,
+) -> VaultGate:
     """The vault and the factory of per-session services (one guidance library).
 
+    A new vault's Argon2id costs are calibrated on this device; ``kdf`` (tests and
+    benchmarks only, never read from the environment) sets them instead.
     ``secrets`` is the device's secret store: the phone's Keystore/Keychain in a
     phone build, else the file fallback.
     """
     vault = Vault(
         settings.vault_dir,
         secrets=secrets if secrets is not None else device_secrets(settings),
-        kdf=TEST_KDF if settings.fast_kdf else None,
+        kdf=kdf,
         companions=[settings.packs_dir],
     )
     shared = SharedGuidance(build_guidance(settings))
@@ -169,20 +175,33 @@ def _serve_env(settings: Settings) -> None:
     os.environ["FLET_SERVER_PORT"] = str(settings.port)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Serve the field app on 127.0.0.1 (``--port N`` to change the port)."""
+def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
+    """Settings from the environment, with ``--port N`` taken from the arguments."""
     args = list(sys.argv[1:] if argv is None else argv)
     overrides: dict[str, int] = {}
     if "--port" in args:
         overrides["port"] = int(args[args.index("--port") + 1])
-    settings = Settings.from_env(None, **overrides)
+    return Settings.from_env(None, **overrides)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve the field app on 127.0.0.1 (``--port N`` to change the port)."""
+    return serve(settings_from_args(argv))
+
+
+def serve(settings: Settings, gate: VaultGate | None = None) -> int:
+    """Run the field app: embedded on a phone, else the local web build.
+
+    ``gate`` defaults to :func:`build_gate` (tests pass one with cheap KDF costs).
+    """
     if _on_phone():
         import flet as ft
 
         from app.keystore import KeystoreSecrets
 
         keystore = KeystoreSecrets()
-        ft.run(phone_main(build_gate(settings, keystore), settings, keystore))
+        gate = gate or build_gate(settings, secrets=keystore)
+        ft.run(phone_main(gate, settings, keystore))
         return 0
     if not web_ready():
         print(INSTALL_HINT, file=sys.stderr)
@@ -195,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     _serve_env(settings)
-    gate = build_gate(settings)
+    gate = gate or build_gate(settings)
     recover(gate)
     print(f"Parley field app: http://{settings.host}:{settings.port}/", flush=True)
     ft.run(

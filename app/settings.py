@@ -17,10 +17,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LOOPBACK = "127.0.0.1"
 
 
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
 def _int(value: str | None, default: int) -> int:
     try:
         return int(value) if value not in (None, "") else default
@@ -36,14 +32,12 @@ class Settings:
         data_dir: Where the vault directory and the device secrets live.
         port: Loopback port of the local web build.
         idle_timeout_s: Default auto-lock delay; the user may change it per vault.
-        fast_kdf: Tests only: use cheap Argon2id costs instead of calibrating.
         assets_dir: Static files served with the web build (index.html, fonts).
     """
 
     data_dir: Path
     port: int = DEFAULT_PORT
     idle_timeout_s: int = DEFAULT_IDLE_TIMEOUT_S
-    fast_kdf: bool = False
     assets_dir: Path = PROJECT_ROOT / "assets"
     host: str = LOOPBACK
 
@@ -69,8 +63,9 @@ class Settings:
         """Build settings from environment variables, then apply ``overrides``.
 
         Reads ``PARLEY_DATA_DIR`` (else ``FLET_APP_STORAGE_DATA`` on a phone, else
-        ``var/app`` under the project), ``PARLEY_PORT``, ``PARLEY_IDLE_TIMEOUT_S`` and
-        ``PARLEY_TEST_FAST_KDF``.
+        ``var/app`` under the project), ``PARLEY_PORT`` and ``PARLEY_IDLE_TIMEOUT_S``.
+        Nothing here weakens the vault: Argon2id costs are always calibrated on the
+        device (tests pass their own costs to :func:`app.main.build_gate`).
         """
         env = os.environ if env is None else env
         data = env.get("PARLEY_DATA_DIR") or env.get("FLET_APP_STORAGE_DATA")
@@ -80,6 +75,5 @@ class Settings:
             idle_timeout_s=max(
                 5, _int(env.get("PARLEY_IDLE_TIMEOUT_S"), DEFAULT_IDLE_TIMEOUT_S)
             ),
-            fast_kdf=_flag(env.get("PARLEY_TEST_FAST_KDF")),
         )
         return replace(settings, **overrides) if overrides else settings

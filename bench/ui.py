@@ -28,6 +28,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from app.main import build_gate
 from app.services import ActorForm
 from app.settings import Settings
+from bench._appserve import FAST_KDF
 from bench._local import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_port
 
 __all__ = ["main"]
@@ -82,7 +83,7 @@ def _interactive(browser: Browser, url: str, ready: Callable[[Page], None]) -> f
 
 
 def _seed(data_dir: Path, places: int) -> None:
-    services = build_gate(Settings(data_dir=data_dir, fast_kdf=True)).create(
+    services = build_gate(Settings(data_dir=data_dir), kdf=FAST_KDF).create(
         PASSPHRASE, PASSPHRASE
     )
     try:
@@ -160,11 +161,11 @@ def _measure(runs: int) -> dict[str, float]:
         hello.write_text(BASELINE_APP)
         _seed(data, runs)
         app_port, base_port = free_port(), free_port()
-        app_env = dict(os.environ, PARLEY_DATA_DIR=str(data), PARLEY_TEST_FAST_KDF="1")
+        app_env = dict(os.environ, PARLEY_DATA_DIR=str(data))
         base_env = dict(
             os.environ, FLET_FORCE_WEB_SERVER="true", FLET_SERVER_PORT=str(base_port)
         )
-        app_cmd = [sys.executable, "-m", "app.main", "--port", str(app_port)]
+        app_cmd = [sys.executable, "-m", "bench._appserve", "--port", str(app_port)]
         with (
             _server(app_cmd, app_env, app_port) as app_url,
             _server([sys.executable, str(hello)], base_env, base_port) as base_url,

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from app.store import FileSecrets, KdfParams, Store, Vault
+from app.store import FileSecrets, Store, Vault
+from bench._appserve import FAST_KDF
 
-# Cheap Argon2id for tests only; the app calibrates real costs at vault creation.
-FAST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
+# FAST_KDF: cheap Argon2id for tests only; the app calibrates real costs at vault
+# creation and reads no switch to weaken them.
+__all__ = ["FAST_KDF", "PASSPHRASE"]
 PASSPHRASE = "correct horse battery"
 
 

@@ -28,7 +28,6 @@ def test_devrun_serves_hub_and_app_prints_a_code_and_stops_both(
     env = dict(
         os.environ,
         PARLEY_DATA_DIR=str(tmp_path / "app"),
-        PARLEY_TEST_FAST_KDF="1",
         PYTHONUNBUFFERED="1",
     )
     command = [

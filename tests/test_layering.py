@@ -1,7 +1,8 @@
 """The dependency rule of notes/code-style.md §3, checked on every import in the tree.
 
-ui → services → sync → store → models; hub → models. Only app.store opens the
-database, only app.sync speaks HTTP, only app.ui (and the composition root) import Flet.
+ui → services → readmodel / sync → store → models; hub → models. Only app.store opens
+the database, only app.sync speaks HTTP, only app.ui (and the composition root) import
+Flet.
 """
 
 from __future__ import annotations
@@ -19,12 +20,20 @@ ALLOWED: dict[str, set[str]] = {
     "models": {"models"},
     "app.store": {"models", "app.store"},
     "app.sync": {"models", "app.store", "app.sync"},
-    "app.services": {"models", "app.store", "app.sync", "app.services"},
+    "app.readmodel": {"models", "app.store", "app.readmodel"},
+    "app.services": {
+        "models",
+        "app.store",
+        "app.sync",
+        "app.readmodel",
+        "app.services",
+    },
     "app.ui": {"models", "app.services", "app.ui"},
     "app.main": {
         "models",
         "app.store",
         "app.sync",
+        "app.readmodel",
         "app.services",
         "app.ui",
         "app.main",
@@ -49,7 +58,7 @@ RESTRICTED = {
 
 
 def layer_of(module: str) -> str:
-    for prefix in ("app.store", "app.sync", "app.services", "app.ui"):
+    for prefix in ("app.store", "app.sync", "app.readmodel", "app.services", "app.ui"):
         if module == prefix or module.startswith(prefix + "."):
             return prefix
     if module in LEAVES:

@@ -5,8 +5,9 @@ Two levels:
 * :class:`VaultGate` is shared by the whole process and holds no keys. It tells
   whether a vault exists, creates one, and unlocks it.
 * :class:`Services` is what one unlocked UI session works with. Each browser tab (each
-  Flet session) gets its own, built around its own :class:`~app.store.Store`, so keys
-  unlocked in one session are never reachable from another.
+  Flet session) gets its own, built around its own :class:`~app.store.Store` and
+  :class:`~app.readmodel.ReadModel`, so keys and decrypted records of one session
+  are never reachable from another.
 
 To add a feature (guidance, sync...), add a field to :class:`Services` and build it in
 :func:`open_services`.
@@ -19,6 +20,26 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from app.readmodel import (
+    Cards,
+    Day,
+    Detail,
+    Label,
+    Labels,
+    Moment,
+    Option,
+    ReadModel,
+    RecordFilter,
+    RecordRow,
+    RecordType,
+    RowPage,
+    Target,
+    Text,
+    Value,
+    listed_kinds,
+    statuses,
+    type_for,
+)
 from app.services.actors import ActorForm, ActorPage, ActorRow, ActorService
 from app.services.checkpoints import CheckpointForm, CheckpointService, QuickChoices
 from app.services.contacts import ContactForm, ContactService
@@ -36,9 +57,8 @@ from app.services.hubpacks import HubPacks
 from app.services.passphrase import Strength, strength
 from app.services.places import PlaceForm, PlaceService
 from app.services.preferences import IDLE_CHOICES_S, PreferenceService
-from app.services.records import HomeOverview, RecordFilter, RecordService, Revision
+from app.services.records import HomeOverview, RecordService, Revision
 from app.services.security import WIPE_CHOICES, Protection, SecurityService
-from app.services.snapshot import Option, RecordRow
 from app.services.sync import SyncService, SyncState, SyncStatus
 from app.services.teams import TeamRows, TeamsService
 from app.store import Store, Vault
@@ -50,27 +70,35 @@ __all__ = [
     "ActorPage",
     "ActorRow",
     "ActorService",
+    "Cards",
     "CheckpointForm",
     "CheckpointService",
     "ContactForm",
     "ContactService",
+    "Day",
+    "Detail",
     "Draft",
     "DraftService",
     "EnrollService",
     "Enrollment",
     "HomeOverview",
     "HubPacks",
+    "Label",
+    "Labels",
+    "Moment",
     "Option",
     "PlaceForm",
     "PlaceService",
     "PreferenceService",
     "Protection",
     "QuickChoices",
-    "RemoteWipe",
     "RecordFilter",
     "RecordRow",
     "RecordService",
+    "RecordType",
+    "RemoteWipe",
     "Revision",
+    "RowPage",
     "SecurityService",
     "Services",
     "ServicesFactory",
@@ -78,11 +106,17 @@ __all__ = [
     "SyncService",
     "SyncState",
     "SyncStatus",
+    "Target",
     "TeamRows",
     "TeamsService",
+    "Text",
+    "Value",
     "VaultGate",
+    "listed_kinds",
     "open_services",
+    "statuses",
     "strength",
+    "type_for",
 ]
 
 
@@ -100,6 +134,7 @@ class Services:
     security: SecurityService
     guidance: GuidanceService
     _store: Store
+    _model: ReadModel
     enroll: EnrollService
     sync: SyncService
     remote_wipe: RemoteWipe
@@ -110,9 +145,25 @@ class Services:
         """False once locked."""
         return self._store.is_open
 
+    @property
+    def ready(self) -> bool:
+        """True once the session's records are loaded (see :meth:`wait_ready`)."""
+        return self._model.ready
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait for the session's records to be loaded; False on timeout."""
+        return self._model.wait(timeout)
+
+    def on_records_changed(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` (on the writing thread) when the records are loaded or
+        change, a sync page from the hub included; returns unsubscribe."""
+        return self._model.subscribe(listener)
+
     def close(self) -> None:
-        """Lock: stop sync (without waiting on the network), close the store."""
+        """Lock: stop sync (without waiting on the network), drop every decrypted
+        record, close the store."""
         stop_in_background(self.sync)
+        self._model.close()
         self._store.close()
 
 
@@ -137,11 +188,14 @@ def open_services(
 
     ``guidance`` is the process-wide library the composition root built from the
     installed content pack; without it (tests, tools) the bundled pack is used.
+    The session's read model starts loading at once, on its own thread.
     Background sync starts at once when the device is enrolled with a hub.
     ``packs_dir`` is where guidance packs from the hub are installed (none are
     taken when it is ``None``); after an install this session reads the new pack
     and ``on_pack`` hands it to the sessions opened later.
     """
+    model = ReadModel(store)
+    model.start()
     drafts = DraftService(store)
     library = guidance or _bundled_guidance()
     remote_wipe = RemoteWipe(store, vault)
@@ -159,20 +213,21 @@ def open_services(
     )
     sync = VaultSync(store, vault_root=vault.root, installer=packs, on_wipe=remote_wipe)
     services = Services(
-        actors=ActorService(store),
-        places=PlaceService(store),
-        checkpoints=CheckpointService(store),
-        contacts=ContactService(store),
-        records=RecordService(store),
+        actors=ActorService(store, model),
+        places=PlaceService(store, model),
+        checkpoints=CheckpointService(store, model),
+        contacts=ContactService(store, model),
+        records=RecordService(store, model),
         drafts=drafts,
         preferences=PreferenceService(store, default_idle_s=default_idle_s),
         security=SecurityService(vault),
         guidance=GuidanceService(library, store, drafts),
         _store=store,
+        _model=model,
         enroll=EnrollService(store),
         sync=sync,
         remote_wipe=remote_wipe,
-        teams=TeamsService(store),
+        teams=TeamsService(model),
     )
     if services.enroll.enrollment() is not None:
         sync.start()

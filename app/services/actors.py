@@ -6,10 +6,10 @@ import uuid
 from dataclasses import dataclass, field
 
 from app.errors import RecordNotFound, ValidationFailed
-from app.services.snapshot import Option, RecordRow, Snapshot
+from app.readmodel import Option, ReadModel, RecordRow
 from app.services.validation import build, optional_id, parse_id, require
 from app.store import Store
-from models import Actor, CheckpointLog, Contact, FollowUp
+from models import Actor
 
 __all__ = ["ActorForm", "ActorPage", "ActorRow", "ActorService"]
 
@@ -70,14 +70,15 @@ def _match(actor: Actor, needle: str) -> tuple[bool, str]:
 class ActorService:
     """The registry of armed actors."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, model: ReadModel) -> None:
         self._store = store
+        self._model = model
 
     def search(self, query: str = "") -> list[ActorRow]:
         """Actors matching ``query`` in name, alias or area (any case), by name."""
         needle = query.strip().casefold()
         rows: list[ActorRow] = []
-        for actor in Snapshot.load(self._store).actors():
+        for actor in self._model.named(Actor):
             hit, alias = _match(actor, needle)
             if hit:
                 rows.append(
@@ -94,12 +95,11 @@ class ActorService:
 
     def options(self) -> list[Option]:
         """Every actor as a pickable option."""
-        return [Option(str(a.id), a.name) for a in Snapshot.load(self._store).actors()]
+        return [Option(str(a.id), a.name) for a in self._model.named(Actor)]
 
     def parent_options(self, actor_id: str = "") -> list[Option]:
         """Actors that may be the parent of ``actor_id`` (not itself, no loops)."""
-        snap = Snapshot.load(self._store)
-        actors = snap.actors()
+        actors = self._model.named(Actor)
         if not actor_id:
             return [Option(str(a.id), a.name) for a in actors]
         me = parse_id(actor_id)
@@ -155,21 +155,16 @@ class ActorService:
     def page(self, actor_id: str) -> ActorPage:
         """The actor page: details and every log and contact with it, newest first."""
         actor = self._get(actor_id)
-        snap = Snapshot.load(self._store)
-        involved = [
-            snap.row(r)
-            for model in (CheckpointLog, Contact, FollowUp)
-            for r in snap.live(model)
-            if getattr(r, "actor_id", None) == actor.id
-        ]
-        involved.sort(key=lambda row: row.when, reverse=True)
-        return ActorPage(_to_form(actor), snap.name_of(actor.parent_id), involved)
+        involved = self._model.rows_referring("actor_id", actor.id)
+        return ActorPage(
+            _to_form(actor), self._model.name_of(actor.parent_id), involved
+        )
 
     def _get(self, actor_id: str) -> Actor:
-        entry = self._store.get(parse_id(actor_id))
-        if entry is None or not isinstance(entry.record, Actor) or entry.record.deleted:
+        actor = self._model.record(Actor, parse_id(actor_id))
+        if actor is None:
             raise RecordNotFound()
-        return entry.record
+        return actor
 
 
 def _to_form(actor: Actor) -> ActorForm:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
 from app.errors import RecordNotFound, ValidationFailed
-from app.services.snapshot import Option, Snapshot
+from app.readmodel import Option, ReadModel
 from app.services.validation import (
     build,
     optional_id,
@@ -16,7 +17,7 @@ from app.services.validation import (
     parse_seen,
 )
 from app.store import Store
-from models import CheckpointLog, Contact
+from models import Actor, CheckpointLog, Place
 from models.enums import CheckpointOutcome, LogStatus
 
 __all__ = ["CheckpointForm", "CheckpointService", "QuickChoices", "local_stamp"]
@@ -56,11 +57,11 @@ class CheckpointForm:
     seen: str = ""
 
 
-def _recent(ids: list[object], names: dict[str, str], limit: int) -> list[Option]:
+def _recent(ids: list[uuid.UUID], names: dict[str, str], limit: int) -> list[Option]:
     chosen: list[Option] = []
     for raw in ids:
         key = str(raw)
-        if raw is not None and key in names and all(o.id != key for o in chosen):
+        if key in names and all(o.id != key for o in chosen):
             chosen.append(Option(key, names[key]))
     for key, name in names.items():
         if len(chosen) >= limit:
@@ -73,20 +74,25 @@ def _recent(ids: list[object], names: dict[str, str], limit: int) -> list[Option
 class CheckpointService:
     """Log checkpoint crossings."""
 
-    def __init__(self, store: Store, *, now: type[dt.datetime] = dt.datetime) -> None:
+    def __init__(
+        self,
+        store: Store,
+        model: ReadModel,
+        *,
+        now: type[dt.datetime] = dt.datetime,
+    ) -> None:
         self._store = store
+        self._model = model
         self._now = now
 
     def quick_choices(self, limit: int = RECENT) -> QuickChoices:
         """Places and actors for the quick log, most recently used first."""
-        snap = Snapshot.load(self._store)
-        used = [r for model in (CheckpointLog, Contact) for r in snap.live(model)]
-        used.sort(key=lambda r: r.hlc, reverse=True)
-        places = {str(p.id): p.name for p in snap.places()}
-        actors = {str(a.id): a.name for a in snap.actors()}
+        model = self._model
+        places = {str(p.id): p.name for p in model.named(Place)}
+        actors = {str(a.id): a.name for a in model.named(Actor)}
         return QuickChoices(
-            places=_recent([getattr(r, "place_id", None) for r in used], places, limit),
-            actors=_recent([getattr(r, "actor_id", None) for r in used], actors, limit),
+            places=_recent(model.last_used("place_id", limit=limit), places, limit),
+            actors=_recent(model.last_used("actor_id", limit=limit), actors, limit),
         )
 
     def quick_save(
@@ -126,7 +132,7 @@ class CheckpointService:
             RecordNotFound: if there is no such log.
         """
         log = self._get(log_id)
-        entry = self._store.get(log.id)
+        entry = self._model.entry(log.id)
         return CheckpointForm(
             id=str(log.id),
             seen=",".join(str(h) for h in entry.heads) if entry else "",
@@ -182,12 +188,7 @@ class CheckpointService:
         return str(self._store.save(log, parents=seen or None).id)
 
     def _get(self, log_id: str) -> CheckpointLog:
-        entry = self._store.get(parse_id(log_id))
-        if (
-            entry is None
-            or not isinstance(entry.record, CheckpointLog)
-            or entry.record.deleted
-            or entry.purged
-        ):
+        log = self._model.record(CheckpointLog, parse_id(log_id))
+        if log is None:
             raise RecordNotFound()
-        return entry.record
+        return log

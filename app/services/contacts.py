@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.errors import RecordNotFound, ValidationFailed
-from app.services.snapshot import RecordRow, Snapshot
+from app.readmodel import ReadModel, RecordFilter, RecordRow
 from app.services.validation import (
     build,
     check_clean,
@@ -108,8 +108,11 @@ def _follow_up_rows(form: ContactForm, errors: dict[str, str]) -> list[dict[str,
 class ContactService:
     """Record, plan and complete contacts."""
 
-    def __init__(self, store: Store, *, today: type[dt.date] = dt.date) -> None:
+    def __init__(
+        self, store: Store, model: ReadModel, *, today: type[dt.date] = dt.date
+    ) -> None:
         self._store = store
+        self._model = model
         self._today = today
 
     def new_form(self, *, planned: bool = False) -> ContactForm:
@@ -240,32 +243,22 @@ class ContactService:
 
     def upcoming(self) -> list[RecordRow]:
         """Planned contacts, soonest first."""
-        snap = Snapshot.load(self._store)
-        planned = [
-            snap.row(c)
-            for c in snap.live(Contact)
-            if isinstance(c, Contact) and c.status is ContactStatus.PLANNED
-        ]
-        return sorted(planned, key=lambda row: row.when)
+        planned = RecordFilter(
+            kinds=frozenset({Contact.kind.value}),
+            statuses=frozenset({ContactStatus.PLANNED.value}),
+        )
+        return sorted(self._model.rows(planned).rows, key=lambda row: row.when)
 
     def _follow_ups(self, contact_id: uuid.UUID) -> list[FollowUp]:
-        found = self._store.records(FollowUp)
-        return sorted(
-            (f for f in found if f.contact_id == contact_id),
-            key=lambda f: (f.due or dt.date.max, f.title.casefold()),
-        )
+        found = self._model.referring("contact_id", contact_id, FollowUp)
+        return sorted(found, key=lambda f: (f.due or dt.date.max, f.title.casefold()))
 
     def _seen(self, contact_id: uuid.UUID) -> str:
-        entry = self._store.get(contact_id)
+        entry = self._model.entry(contact_id)
         return ",".join(str(h) for h in entry.heads) if entry else ""
 
     def _get(self, contact_id: str) -> Contact:
-        entry = self._store.get(parse_id(contact_id))
-        if (
-            entry is None
-            or not isinstance(entry.record, Contact)
-            or entry.record.deleted
-            or entry.purged
-        ):
+        contact = self._model.record(Contact, parse_id(contact_id))
+        if contact is None:
             raise RecordNotFound()
-        return entry.record
+        return contact

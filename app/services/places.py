@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.errors import RecordNotFound, ValidationFailed
-from app.services.snapshot import Option, Snapshot
+from app.readmodel import Option, ReadModel
 from app.services.validation import build, parse_coord, parse_id, require
 from app.store import Store
 from models import Coords, Place
@@ -27,15 +27,16 @@ class PlaceForm:
 class PlaceService:
     """Places: list, search, add, edit."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, model: ReadModel) -> None:
         self._store = store
+        self._model = model
 
     def search(self, query: str = "") -> list[Option]:
         """Places whose name contains ``query`` (any case), by name."""
         needle = query.strip().casefold()
         return [
             Option(str(p.id), p.name)
-            for p in Snapshot.load(self._store).places()
+            for p in self._model.named(Place)
             if needle in p.name.casefold()
         ]
 
@@ -84,13 +85,13 @@ class PlaceService:
     def find_or_create(self, name: str) -> str:
         """Return the id of the place called ``name``, creating it when new."""
         clean = name.strip()
-        for place in Snapshot.load(self._store).places():
+        for place in self._model.named(Place):
             if place.name.casefold() == clean.casefold():
                 return str(place.id)
         return self.save(PlaceForm(name=clean))
 
     def _get(self, place_id: str) -> Place:
-        entry = self._store.get(parse_id(place_id))
-        if entry is None or not isinstance(entry.record, Place) or entry.record.deleted:
+        place = self._model.record(Place, parse_id(place_id))
+        if place is None:
             raise RecordNotFound()
-        return entry.record
+        return place

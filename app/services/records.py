@@ -1,4 +1,4 @@
-"""The records list: filters, search over decrypted text, history, delete."""
+"""The records list: filters and search over the read model, history, delete."""
 
 from __future__ import annotations
 
@@ -6,28 +6,25 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from app.errors import RecordNotFound
-from app.services.snapshot import RecordRow, Snapshot
+from app.readmodel import (
+    Detail,
+    ReadModel,
+    RecordFilter,
+    RecordRow,
+    RowPage,
+    Target,
+    type_of,
+)
 from app.services.validation import parse_id
 from app.store import Store
-from models import Actor, CheckpointLog, Contact, FollowUp, Place, SyncedRecord
-from models.enums import ContactStatus, LogStatus
+from models import Contact, FollowUp, Hlc
+from models.enums import ContactStatus
 
 __all__ = ["Change", "HomeOverview", "RecordFilter", "RecordService", "Revision"]
 
-LISTED = (CheckpointLog, Contact, FollowUp)
-_SKIP = {"id", "rev", "parents", "hlc", "device", "team"}
-
-
-@dataclass(frozen=True, slots=True)
-class RecordFilter:
-    """What the records list shows. Empty values mean "any"."""
-
-    kinds: frozenset[str] = frozenset()
-    statuses: frozenset[str] = frozenset()
-    actor_id: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    text: str = ""
+_SKIP = {"id", "rev", "parents", "hlc", "device", "team", "deleted"}
+#: Rows a list shows before "show more".
+PAGE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +47,12 @@ class Revision:
 
 @dataclass(frozen=True, slots=True)
 class HomeOverview:
-    """Everything the home screen shows, from one pass over the vault."""
+    """Everything the home screen shows.
+
+    ``upcoming`` are planned contacts, soonest first; ``unfinished`` the drafts to
+    complete; ``recent`` the latest records; ``pending_count`` the records that
+    wait for the hub.
+    """
 
     upcoming: list[RecordRow]
     unfinished: list[RecordRow]
@@ -58,90 +60,46 @@ class HomeOverview:
     pending_count: int
 
 
-def _words(record: SyncedRecord, snap: Snapshot) -> str:
-    """The decrypted text of a record, for search in memory (never indexed on disk)."""
-    parts: list[str] = []
-    for value in record.model_dump(exclude=_SKIP).values():
-        if isinstance(value, str):
-            parts.append(value)
-        elif isinstance(value, list):
-            for item in value:
-                values = item.values() if isinstance(item, dict) else [item]
-                parts.extend(str(v) for v in values)
-    for ref in ("actor_id", "place_id"):
-        target = snap.entries.get(getattr(record, ref, None))  # type: ignore[arg-type]
-        if target is not None and isinstance(target.record, (Actor, Place)):
-            parts.append(target.record.name)
-            if isinstance(target.record, Actor):
-                parts.extend(target.record.aliases)
-    return "\n".join(parts).casefold()
-
-
-def _matches(
-    row: RecordRow, record: SyncedRecord, snap: Snapshot, flt: RecordFilter
-) -> bool:
-    if flt.kinds and row.kind not in flt.kinds:
-        return False
-    if flt.statuses and row.status not in flt.statuses:
-        return False
-    if flt.actor_id and str(row.actor_id or "") != flt.actor_id:
-        return False
-    day = row.when.astimezone().date()
-    if flt.date_from and day < flt.date_from:
-        return False
-    if flt.date_to and day > flt.date_to:
-        return False
-    words = flt.text.casefold().split()
-    if words and row.purged:
-        return False  # a stub has no text left on this phone
-    if words:
-        text = _words(record, snap)
-        return all(w in text for w in words)
-    return True
-
-
 def _time_of(hlc: str) -> dt.datetime | None:
-    if len(hlc) < 12:
+    try:
+        return dt.datetime.fromtimestamp(Hlc.decode(hlc).wall_ms / 1000, dt.UTC)
+    except ValueError:
         return None
-    return dt.datetime.fromtimestamp(int(hlc[:12], 16) / 1000, dt.UTC)
 
 
 class RecordService:
-    """Lists and history of checkpoint logs, contacts and follow-ups."""
+    """Lists and history of the listed record types (logs, contacts, follow-ups)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, model: ReadModel) -> None:
         self._store = store
+        self._model = model
+
+    @property
+    def ready(self) -> bool:
+        """True once the session's records are loaded (lists answer at once)."""
+        return self._model.ready
 
     def query(self, flt: RecordFilter | None = None) -> list[RecordRow]:
-        """Records matching ``flt``, newest first."""
-        flt = flt or RecordFilter()
-        snap = Snapshot.load(self._store)
-        rows: list[RecordRow] = []
-        for model in LISTED:
-            for record in snap.live(model):
-                row = snap.row(record)
-                if _matches(row, record, snap, flt):
-                    rows.append(row)
-        rows.sort(key=lambda r: r.when, reverse=True)
-        return rows
+        """Every record matching ``flt``, newest first."""
+        return self._model.rows(flt).rows
+
+    def page(self, flt: RecordFilter | None = None, *, limit: int = PAGE) -> RowPage:
+        """The first ``limit`` records matching ``flt``, newest first, and the count."""
+        return self._model.rows(flt, limit=limit)
 
     def home(self, recent: int = 5) -> HomeOverview:
-        """Upcoming contacts, unfinished logs and the latest records, in one pass."""
-        snap = Snapshot.load(self._store)
-        rows = [snap.row(r) for model in LISTED for r in snap.live(model)]
-        rows.sort(key=lambda r: r.when, reverse=True)
-        upcoming = sorted(
-            (
-                r
-                for r in rows
-                if r.kind == "contact" and r.status == ContactStatus.PLANNED
-            ),
-            key=lambda r: r.when,
+        """Planned contacts, drafts to complete and the latest records."""
+        planned = RecordFilter(
+            kinds=frozenset({Contact.kind.value}),
+            statuses=frozenset({ContactStatus.PLANNED.value}),
         )
-        unfinished = [
-            r for r in rows if r.kind == "checkpoint" and r.status == LogStatus.DRAFT
-        ]
-        return HomeOverview(upcoming, unfinished, rows[:recent], len(snap.pending))
+        upcoming = sorted(self._model.rows(planned).rows, key=lambda r: r.when)
+        return HomeOverview(
+            upcoming=upcoming,
+            unfinished=self._model.flagged("draft"),
+            recent=self._model.rows(limit=recent).rows,
+            pending_count=len(self._model.pending_records()),
+        )
 
     def row(self, record_id: str) -> RecordRow:
         """The list row of one record.
@@ -149,11 +107,34 @@ class RecordService:
         Raises:
             RecordNotFound: if there is no such record.
         """
-        snap = Snapshot.load(self._store)
-        entry = snap.entries.get(parse_id(record_id))
-        if entry is None or entry.record.deleted:
+        found = self._model.row(parse_id(record_id))
+        if found is None:
             raise RecordNotFound()
-        return snap.row(entry.record)
+        return found
+
+    def details(self, record_id: str) -> list[Detail]:
+        """What the record's page shows, in order (its type decides).
+
+        Raises:
+            RecordNotFound: if there is no such record (or only a stub is left).
+        """
+        entry = self._model.entry(parse_id(record_id))
+        if entry is None or entry.purged:
+            raise RecordNotFound()
+        return type_of(entry.record).details(entry.record)
+
+    def edit_target(self, record_id: str) -> Target | None:
+        """The form that edits this record and the record it opens, or ``None``.
+
+        Raises:
+            RecordNotFound: if there is no such record.
+        """
+        entry = self._model.entry(parse_id(record_id))
+        if entry is None:
+            raise RecordNotFound()
+        if entry.purged:
+            return None
+        return type_of(entry.record).edit_target(entry.record)
 
     def history(self, record_id: str) -> list[Revision]:
         """Every revision of a record, oldest first, with the fields each changed."""
@@ -161,7 +142,7 @@ class RecordService:
         out: list[Revision] = []
         previous: dict[str, object] | None = None
         for rev in revisions:
-            body = rev.model_dump(exclude=_SKIP | {"deleted"})
+            body = rev.model_dump(exclude=_SKIP)
             changed = (
                 []
                 if previous is None
@@ -177,10 +158,8 @@ class RecordService:
 
     def contact_of(self, record_id: str) -> str:
         """The contact a follow-up belongs to (``""`` when none or not a follow-up)."""
-        entry = self._store.get(parse_id(record_id))
-        if entry is None or not isinstance(entry.record, FollowUp):
-            return ""
-        return str(entry.record.contact_id or "")
+        task = self._model.record(FollowUp, parse_id(record_id))
+        return str(task.contact_id or "") if task else ""
 
     def delete(self, record_id: str) -> None:
         """Delete a record: a tombstone revision, history kept.

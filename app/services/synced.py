@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from app.readmodel import of_type
 from app.store import Store
 from app.sync.apply import losers_meta
 from models import Actor, Contact
@@ -44,10 +45,11 @@ def resolve_actor(store: Store, actor_id: uuid.UUID) -> Actor | None:
     while current is not None and current not in seen:
         seen.add(current)
         entry = store.get(current)
-        if entry is None or not isinstance(entry.record, Actor):
+        actor = of_type(Actor, entry.record if entry else None)
+        if actor is None:
             return found
-        found = entry.record
-        current = found.merged_into
+        found = actor
+        current = actor.merged_into
     return found
 
 
@@ -69,8 +71,8 @@ def all_contacts(store: Store) -> list[TeamContacts]:
     by_team: dict[str, list[Contact]] = defaultdict(list)
     conflicts: dict[str, set[uuid.UUID]] = defaultdict(set)
     for entry in store.entries([Contact.kind]):
-        record = entry.record
-        if not isinstance(record, Contact) or record.deleted or entry.purged:
+        record = of_type(Contact, entry.record)
+        if record is None or record.deleted or entry.purged:
             continue
         by_team[record.team].append(record)
         if entry.conflict:

@@ -14,7 +14,8 @@ from sqlalchemy import bindparam, insert, update
 
 from app.errors import ValidationFailed
 from app.store import tables
-from app.store.records import HeadState, pack_revision, pick_winner
+from app.store.changes import Change
+from app.store.records import PURGED, Entry, HeadState, pack_revision, pick_winner
 from app.store.rows import Rows
 from models import SyncedRecord
 
@@ -59,7 +60,9 @@ class Batch:
         self._fresh: set[str] = set()
         self._revs: dict[str, SyncedRecord] = {}
         self._docs: dict[str, bytes] = {}
+        self._winners: dict[str, SyncedRecord] = {}
         self._outbox: list[dict[str, str]] = []
+        self._queued: dict[uuid.UUID, uuid.UUID] = {}
 
     def heads_of(self, record_id: str) -> list[str] | None:
         """Current heads of a record in this batch, or ``None`` if it is new."""
@@ -81,6 +84,7 @@ class Batch:
         stamped = self._store.stamp(record, chosen)
         self.add_revision(stamped, doc=checked_json(stamped))
         self._outbox.append({"id": self._rows.rev_key(str(stamped.rev))})
+        self._queued[stamped.rev] = stamped.id
         return stamped
 
     def add_revision(self, rev: SyncedRecord, *, doc: bytes | None = None) -> None:
@@ -96,18 +100,34 @@ class Batch:
         state.add(rev_id, [str(p) for p in rev.parents])
         heads = state.heads()
         if heads == [rev_id]:
+            winner = rev
             state.doc = self._docs[rev_id]
         else:
             winner = pick_winner([self._revision(h) for h in heads])
             state.doc = (
                 self._docs.get(str(winner.rev)) or winner.model_dump_json().encode()
             )
+        self._winners[rid] = winner
         state.dirty = True
 
     def _revision(self, rev_id: str) -> SyncedRecord:
         if rev_id in self._revs:
             return self._revs[rev_id]
         return self._rows.load_revision(rev_id)
+
+    def change(self) -> Change:
+        """What this batch did, for the store's watchers (call after :meth:`flush`).
+
+        The records are the revision objects the batch already holds: nothing is
+        decrypted or parsed again.
+        """
+        entries: dict[uuid.UUID, Entry] = {}
+        for rid, winner in self._winners.items():
+            state = self._states[rid]
+            assert state is not None
+            heads = tuple(uuid.UUID(h) for h in state.heads())
+            entries[uuid.UUID(rid)] = Entry(winner, heads, bool(state.flags & PURGED))
+        return Change(entries=entries, queued=dict(self._queued))
 
     def flush(self, *, clock: str, meta: dict[str, Any] | None = None) -> None:
         """Write every pending row, then the clock and any state values."""

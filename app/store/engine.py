@@ -44,6 +44,15 @@ class Database:
         self.engine = _make_engine(path)
         self._lock = _writer_lock(path)
 
+    @property
+    def writer(self) -> threading.RLock:
+        """The process-wide write lock of this file (re-entrant).
+
+        The store holds it across a write and the announcement of that write, so
+        watchers hear of the changes to one file in commit order.
+        """
+        return self._lock
+
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """The one write path: process lock, BEGIN IMMEDIATE, commit or roll back."""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
+import types
+import typing
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,16 +21,11 @@ __all__ = ["Entry", "HeadState", "decode_record", "pick_winner", "stub_doc"]
 PURGED = 1
 # What a purged record keeps: identity and revision metadata, no content.
 _STUB_KEEP = frozenset({"id", "rev", "parents", "hlc", "device", "team", "deleted"})
-# Placeholders for required content fields of sealed kinds (never shown: the app
-# checks ``Entry.purged``).
-_STUB_FILL: dict[RecordKind, dict[str, Any]] = {
-    RecordKind.CONTACT: {"on": "1970-01-01"},
-    RecordKind.CHECKPOINT: {
-        "observed_at": "1970-01-01T00:00:00Z",
-        "entered_at": "1970-01-01T00:00:00Z",
-        "outcome": "passed",
-    },
-}
+# Placeholders for the required content fields of a stub, by field type (never
+# shown: the app checks ``Entry.purged``). Chosen from the type, so a new sealed
+# record type needs nothing here.
+_EPOCH_DAY = "1970-01-01"
+_EPOCH = "1970-01-01T00:00:00Z"
 
 
 def decode_record(kind: str, doc: bytes) -> SyncedRecord:
@@ -107,9 +106,34 @@ def pick_winner(candidates: list[SyncedRecord]) -> SyncedRecord:
 
 def stub_doc(record: SyncedRecord) -> bytes:
     """Return the stored body of a purged record: metadata only, content emptied."""
+    model = type(record)
     kept = {k: v for k, v in record.model_dump(mode="json").items() if k in _STUB_KEEP}
-    doc = kept | _STUB_FILL.get(record.kind, {})
-    return type(record).model_validate(doc).model_dump_json().encode()
+    fill = {
+        name: _placeholder(info.annotation)
+        for name, info in model.model_fields.items()
+        if info.is_required() and name not in kept
+    }
+    return model.model_validate(kept | fill).model_dump_json().encode()
+
+
+def _placeholder(annotation: Any) -> Any:
+    """A value any field of this type accepts: epoch dates, first choices, a dash."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) in (
+        typing.Union,
+    ):
+        return None if type(None) in typing.get_args(annotation) else "-"
+    if isinstance(annotation, type):
+        if issubclass(annotation, dt.datetime):
+            return _EPOCH
+        if issubclass(annotation, dt.date):
+            return _EPOCH_DAY
+        if issubclass(annotation, enum.Enum):
+            return next(iter(annotation)).value
+        if issubclass(annotation, bool | int | float):
+            return 0
+        if issubclass(annotation, uuid.UUID):
+            return str(uuid.UUID(int=0))
+    return "-"
 
 
 def pack_revision(kind: str, doc: bytes) -> bytes:

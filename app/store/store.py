@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import msgpack
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from app.errors import DiskFull, RecordNotFound, RecordUnreadable, StoreLocked
+from app.errors import (
+    DiskFull,
+    RecordNotFound,
+    RecordUnreadable,
+    StoreError,
+    StoreLocked,
+)
 from app.store import tables
 from app.store.batch import Batch
+from app.store.changes import Change, Loaded, Peers, Watcher
 from app.store.crypto import Keyring
 from app.store.engine import Database
 from app.store.records import PURGED, Entry, as_meta, decode_record, stub_doc
@@ -24,6 +33,7 @@ __all__ = ["Store"]
 R = TypeVar("R", bound=SyncedRecord)
 _CLOCK = "clock"
 _IDENTITY = "identity"
+log = logging.getLogger("parley.store")
 
 
 def _now_ms() -> int:
@@ -34,14 +44,17 @@ class Store:
     """Read and write sealed records. Built by :class:`app.store.vault.Vault`.
 
     Every write goes through :meth:`Database.writing` (one writer, ``BEGIN
-    IMMEDIATE``). :meth:`close` drops the keys; every later call raises
-    :class:`StoreLocked`.
+    IMMEDIATE``) and is announced to the watchers (:meth:`watch`) once committed.
+    :meth:`close` drops the keys; every later call raises :class:`StoreLocked`.
     """
 
     def __init__(self, *, db: Database, keyring: Keyring) -> None:
         self._db: Database | None = db
         self._keys: Keyring | None = keyring
         self.unreadable = 0  # rows the last listing had to skip
+        self._watchers: list[Watcher] = []
+        self._closers: list[Callable[[], None]] = []
+        self._peer_key = (str(db.path.resolve()), keyring.name("peers"))
         identity = self.get_meta(_IDENTITY) or {}
         self.device: str = identity.get("device", "")
         self.team: str = identity.get("team", "")
@@ -51,6 +64,7 @@ class Store:
             now_ms=_now_ms,
             last=Hlc.decode(last) if last else None,
         )
+        Peers.join(self._peer_key, self)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -72,6 +86,8 @@ class Store:
         """
         if self._db is None:
             return
+        Peers.leave(self._peer_key, self)
+        closers, self._watchers, self._closers = self._closers, [], []
         db, self._db, self._keys = self._db, None, None
         try:
             db.checkpoint()
@@ -79,12 +95,86 @@ class Store:
             pass
         finally:
             db.close()
+            for closer in closers:
+                closer()
 
     def set_identity(self, *, device: str, team: str) -> None:
         """Record which device and team author new revisions."""
         self.set_meta(_IDENTITY, {"device": device, "team": team})
         self.device, self.team = device, team
         self.clock = HybridClock(node=device, now_ms=_now_ms, last=self.clock.last)
+
+    # -- watching changes ----------------------------------------------------------
+
+    def watch(
+        self, watcher: Watcher, *, on_close: Callable[[], None] | None = None
+    ) -> Callable[[], None]:
+        """Call ``watcher`` with every committed change to the records.
+
+        It is called on the writing thread, after the commit and before the next
+        write of this vault file (another session's writes included), so changes
+        arrive in commit order. It must be quick and must not write to the store.
+        ``on_close`` is called once the store is locked, whoever locked it (a
+        wipe or duress in another session too). Returns the function that stops
+        both. Locking stops them all.
+        """
+        self._watchers = [*self._watchers, watcher]
+        if on_close is not None:
+            self._closers = [*self._closers, on_close]
+
+        def stop() -> None:
+            self._watchers = [w for w in self._watchers if w is not watcher]
+            self._closers = [c for c in self._closers if c is not on_close]
+
+        return stop
+
+    @contextmanager
+    def _announcing(self) -> Iterator[tuple[Connection, list[Change]]]:
+        """A write transaction whose changes are announced after the commit."""
+        db, _ = self._parts()
+        made: list[Change] = []
+        with db.writer:
+            with db.writing() as conn:
+                yield conn, made
+            for change in made:
+                if change:
+                    self._announce(change)
+
+    def _announce(self, change: Change) -> None:
+        self._tell(change)
+        ids = frozenset(change.entries)
+        for peer in Peers.others(self._peer_key, self):
+            peer.peer_changed(ids, change.queued, change.acked)
+
+    def _tell(self, change: Change) -> None:
+        for watcher in self._watchers:
+            try:
+                watcher(change)
+            except Exception as exc:  # the write is committed; a watcher cannot undo it
+                log.error("change watcher failed: %s", type(exc).__name__)
+
+    def peer_changed(
+        self,
+        record_ids: frozenset[uuid.UUID],
+        queued: Mapping[uuid.UUID, uuid.UUID],
+        acked: frozenset[uuid.UUID],
+    ) -> None:
+        """Another session on this vault committed a write: re-open what it named."""
+        if not self._watchers:
+            return
+        try:
+            db, keys = self._parts()
+            with db.reading() as conn:
+                states = Rows(conn, keys).load_heads(str(r) for r in record_ids)
+        except StoreError:
+            return  # locked meanwhile: nobody to tell
+        entries = {}
+        for rid, state in states.items():
+            try:
+                entries[uuid.UUID(rid)] = state.entry()
+            except RecordUnreadable:
+                continue
+        self._tell(Change(entries=entries, queued=dict(queued), acked=acked))
 
     # -- settings and state --------------------------------------------------------
 
@@ -142,12 +232,12 @@ class Store:
         parents: dict[uuid.UUID, list[uuid.UUID]] | None = None,
     ) -> list[R]:
         """Save several records in one transaction (``parents`` as in :meth:`save`)."""
-        db, _ = self._parts()
         seen = parents or {}
-        with db.writing() as conn:
+        with self._announcing() as (conn, made):
             batch = self._batch(conn, [str(r.id) for r in records])
             saved = [batch.add_local(r, seen.get(r.id)) for r in records]
             batch.flush(clock=self.clock.last.encode())
+            made.append(batch.change())
         return saved
 
     def _batch(self, conn: Connection, record_ids: list[str]) -> Batch:
@@ -194,9 +284,9 @@ class Store:
         heads, read inside the transaction: the revision supersedes whatever the
         device holds (registry kinds, whose merge happened per field at the hub).
         """
-        db, keys = self._parts()
+        keys = self._parts()[1]
         revs = list(revisions)
-        with db.writing() as conn:
+        with self._announcing() as (conn, made):
             batch = self._batch(conn, [str(r.id) for r in revs])
             known = Rows(conn, keys).known_revisions([str(r.rev) for r in revs])
             added = 0
@@ -214,6 +304,7 @@ class Store:
                 batch.add_revision(rev)
                 added += 1
             batch.flush(clock=self.clock.last.encode(), meta=state)
+            made.append(batch.change())
         return added
 
     # -- records: reads -------------------------------------------------------------
@@ -243,6 +334,36 @@ class Store:
                 unreadable += 1  # one damaged row must not hide all the others
         self.unreadable = unreadable
         return out
+
+    def load(self) -> Loaded:
+        """Every record's current state and the outbox, in one consistent read.
+
+        What is pending is found from the revision graphs and the outbox's row
+        names: no queued revision is opened. A damaged row is counted in
+        ``unreadable`` and skipped.
+        """
+        db, keys = self._parts()
+        with db.reading() as conn:
+            found = conn.execute(select(tables.heads.c.id, tables.heads.c.b)).all()
+            queued = set(conn.execute(select(tables.outbox.c.id)).scalars())
+        rows = Rows(conn, keys)
+        entries: dict[uuid.UUID, Entry] = {}
+        pending: dict[uuid.UUID, uuid.UUID] = {}
+        unreadable = 0
+        for row in found:
+            try:
+                state = rows.open_head(row.id, row.b)
+                entry = state.entry()
+            except RecordUnreadable:
+                unreadable += 1  # one damaged row must not hide all the others
+                continue
+            record_id = entry.record.id
+            entries[record_id] = entry
+            if queued:
+                for rev in _queued_revisions(rows, state.order, queued):
+                    pending[rev] = record_id
+        self.unreadable = unreadable
+        return Loaded(entries=entries, pending=pending, unreadable=unreadable)
 
     def records(self, model: type[R], *, include_deleted: bool = False) -> list[R]:
         """Return the current revision of every record of one type."""
@@ -287,8 +408,11 @@ class Store:
             )
 
     def pending_records(self) -> set[uuid.UUID]:
-        """Return the ids of records with at least one revision not yet synced."""
-        return {rev.id for rev in self.pending()}
+        """Return the ids of records with at least one revision not yet synced.
+
+        Found as :meth:`load` finds them: no queued revision is opened.
+        """
+        return set(self.load().pending.values())
 
     def ack(
         self, rev_ids: Iterable[uuid.UUID], *, state: dict[str, Any] | None = None
@@ -298,16 +422,17 @@ class Store:
         ``state`` (meta name → value) is written in the same transaction, so the
         sync bookkeeping never disagrees with the outbox.
         """
-        db, keys = self._parts()
-        ids = [str(r) for r in rev_ids]
-        if not ids and not state:
+        keys = self._parts()[1]
+        revs = list(rev_ids)
+        if not revs and not state:
             return
-        with db.writing() as conn:
-            ids = [Rows(conn, keys).rev_key(r) for r in ids]
+        with self._announcing() as (conn, made):
+            ids = [Rows(conn, keys).rev_key(str(r)) for r in revs]
             if ids:
                 conn.execute(delete(tables.outbox).where(tables.outbox.c.id.in_(ids)))
             for name, value in (state or {}).items():
                 self.put_meta(conn, name, value)
+            made.append(Change(acked=frozenset(revs)))
 
     # -- retention ----------------------------------------------------------------
 
@@ -319,9 +444,10 @@ class Store:
         revision graph with an emptied body (``Entry.purged`` is then true).
         Purging never creates a tombstone: the hub keeps its copy.
         """
-        db, keys = self._parts()
+        keys = self._parts()[1]
         done = 0
-        with db.writing() as conn:
+        stubs: dict[uuid.UUID, Entry] = {}
+        with self._announcing() as (conn, made):
             rows = Rows(conn, keys)
             queued = set(conn.execute(select(tables.outbox.c.id)).scalars())
             for record_id in record_ids:
@@ -342,5 +468,16 @@ class Store:
                 sealed = keys.seal(state.pack(), table="h", row_id=key, column="b")
                 heads = tables.heads
                 conn.execute(update(heads).where(heads.c.id == key).values(b=sealed))
+                stubs[record_id] = state.entry()
                 done += 1
+            made.append(Change(entries=stubs))
         return done
+
+
+def _queued_revisions(
+    rows: Rows, order: Sequence[str], queued: set[str]
+) -> Iterator[uuid.UUID]:
+    """The revisions of ``order`` whose outbox row names are in ``queued``."""
+    for rev in reversed(order):  # queued revisions are the latest ones
+        if rows.rev_key(rev) in queued:
+            yield uuid.UUID(rev)

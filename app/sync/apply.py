@@ -77,6 +77,12 @@ def pending_overrides(store: Store, pending: list[SyncedRecord]) -> Overrides:
     return out
 
 
+def _has_aliases(kind: str) -> bool:
+    """Alias ops apply to the types with a set of names (an unknown kind has none)."""
+    model = RECORD_TYPES.get(RecordKind(kind)) if kind in set(RecordKind) else None
+    return model is not None and "aliases" in model.model_fields
+
+
 def _doc(snap: RegistrySnapshot, overrides: list[tuple[str, Any]]) -> dict[str, Any]:
     doc = dict(snap.fields)
     aliases = {a.casefold(): a for a in snap.aliases}
@@ -87,7 +93,7 @@ def _doc(snap: RegistrySnapshot, overrides: list[tuple[str, Any]]) -> dict[str, 
             aliases.pop(value.casefold(), None)
         else:
             doc[name] = value
-    if snap.kind == RecordKind.ACTOR.value:
+    if _has_aliases(snap.kind):
         doc["aliases"] = list(aliases.values())
     return doc
 

@@ -104,7 +104,7 @@ def field_changes(
         for f in sorted(op_fields(kind))
         if parent is None or now[f] != base.get(f)
     ]
-    if kind is RecordKind.ACTOR:
+    if "aliases" in now:  # a set of names: sent as additions and removals
         old = {a.casefold(): a for a in base.get("aliases", [])}
         new = {a.casefold(): a for a in now.get("aliases", [])}
         out += [(ALIAS_ADD, new[k]) for k in new if k not in old]

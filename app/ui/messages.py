@@ -8,11 +8,13 @@ catalog module with the same keys, chosen with :func:`use_catalog`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.errors import AppError, AuthRequired, Rejected, WrongPassphrase
+from app.services import Cards, Day, Label, Labels, Moment, Text, Value
 from app.ui import catalog_en
+from app.ui.formats import ENGLISH, Formats
 
 __all__ = [
     "describe",
@@ -20,6 +22,8 @@ __all__ = [
     "enum_label",
     "field_error",
     "has",
+    "say",
+    "show_value",
     "t",
     "tn",
     "use_catalog",
@@ -27,6 +31,8 @@ __all__ = [
 
 _text: Mapping[str, str] = catalog_en.TEXT
 _enums: Mapping[str, Mapping[str, str]] = catalog_en.ENUMS
+_formats: Formats = ENGLISH
+CardTitles = Callable[[list[str]], list[str]]
 
 
 def use_catalog(
@@ -59,6 +65,33 @@ def enum_label(group: str, value: str | None) -> str:
     if not value:
         return ""
     return _enums.get(group, {}).get(value, value)
+
+
+def formats() -> Formats:
+    """How dates and numbers are written in the current language."""
+    return _formats
+
+
+def show_value(value: Value, *, cards: CardTitles | None = None) -> str:
+    """One described value in words: labels translated, dates formatted."""
+    if value is None:
+        return ""
+    if isinstance(value, Label):
+        return enum_label(value.group, value.value)
+    if isinstance(value, Labels):
+        return ", ".join(enum_label(value.group, v) for v in value.values)
+    if isinstance(value, Cards):
+        return ", ".join(cards(list(value.ids))) if cards else ""
+    if isinstance(value, Moment):
+        return _formats.moment(value.at)
+    if isinstance(value, Day):
+        return _formats.day(value.on)
+    return str(value)
+
+
+def say(text: Text) -> str:
+    """A described line (catalog key and values) in words."""
+    return t(text.key, **{k: show_value(v) for k, v in text.values.items()})
 
 
 def field_error(code: str | None) -> str | None:

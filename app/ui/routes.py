@@ -1,7 +1,8 @@
 """The route table: one screen per line. Add a line to add a screen.
 
 ``parent`` is the route shown underneath (what Back returns to); ``tab`` selects
-the bottom navigation destination for top-level screens.
+the bottom navigation destination for top-level screens; ``records`` is False for
+screens that can be shown before the session's records are loaded.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Route:
     screen: ScreenFactory
     parent: str | None = None
     tab: int | None = None
+    records: bool = True
 
     def match(self, path: str) -> dict[str, str] | None:
         """The parameters when ``path`` fits the pattern, else ``None``."""
@@ -96,7 +98,7 @@ def default_routes() -> Routes:
 
     return Routes(
         [
-            Route("/", home.HomeScreen, tab=0),
+            Route("/", home.HomeScreen, tab=0, records=False),
             Route("/log/quick", checkpoint.QuickLogScreen, parent="/"),
             Route("/log/new", checkpoint.CheckpointScreen, parent="/"),
             Route("/log/{id}", checkpoint.CheckpointScreen, parent="/records"),
@@ -112,14 +114,26 @@ def default_routes() -> Routes:
             Route("/places", places.PlacesScreen, parent="/actors"),
             Route("/place/new", places.PlaceFormScreen, parent="/places"),
             Route("/place/{id}", places.PlaceFormScreen, parent="/places"),
-            Route("/settings", settings.SettingsScreen, tab=3),
-            Route("/guide", guide.LibraryScreen, tab=4),
-            Route("/guide/pick", guide_pick.PickerScreen, parent="/guide"),
-            Route("/guide/bookmarks", guide.bookmarks_screen, parent="/guide"),
-            Route("/guide/recent", guide.recent_screen, parent="/guide"),
-            Route("/guide/{card_id}", guide_card.CardScreen, parent="/guide"),
-            Route("/hub", hub.HubScreen, parent="/settings"),
-            Route("/sync", sync.SyncScreen, parent="/"),
+            Route("/settings", settings.SettingsScreen, tab=3, records=False),
+            Route("/guide", guide.LibraryScreen, tab=4, records=False),
+            Route(
+                "/guide/pick", guide_pick.PickerScreen, parent="/guide", records=False
+            ),
+            Route(
+                "/guide/bookmarks",
+                guide.bookmarks_screen,
+                parent="/guide",
+                records=False,
+            ),
+            Route("/guide/recent", guide.recent_screen, parent="/guide", records=False),
+            Route(
+                "/guide/{card_id}",
+                guide_card.CardScreen,
+                parent="/guide",
+                records=False,
+            ),
+            Route("/hub", hub.HubScreen, parent="/settings", records=False),
+            Route("/sync", sync.SyncScreen, parent="/", records=False),
             Route("/teams", teams.TeamsScreen, parent="/sync"),
             Route("/teams/{id}", records.RecordScreen, parent="/teams"),
         ]

@@ -83,6 +83,10 @@ class Shell(Feedback):
         self._idle_s = settings.idle_timeout_s
         self._saved_draft: dict[str, Any] | None = None
         self._closed = False
+        # A screen was drawn before the session's records were loaded: redraw it
+        # once they are.
+        self._awaiting_records = False
+        self._stop_records: Callable[[], None] | None = None
         #: UI-only state of this unlocked session (filters...), dropped on lock
         self.state: dict[str, Any] = {}
         #: set by the guidance feature: opens a card by id (``method-direct_dialogue``)
@@ -136,6 +140,7 @@ class Shell(Feedback):
     def opened(self, services: Services) -> None:
         """Called by the unlock screen: keep the services, go back to work."""
         self._services = services
+        self._stop_records = services.on_records_changed(self._records_changed)
         attach_sync(self, services, refresh_s=30.0 if self._tick_s else None)
         self._idle_s = services.preferences.idle_timeout_s()
         self.touch()
@@ -145,6 +150,34 @@ class Shell(Feedback):
         if not route or route.startswith("/unlock"):
             route = "/"
         self.go(route)
+
+    @property
+    def records_ready(self) -> bool:
+        """True once the session's records are loaded. When False, the screen on
+        display is redrawn by itself as soon as they are."""
+        services = self._services
+        if services is None:
+            return False
+        if services.ready:
+            return True
+        self._awaiting_records = True
+        return services.ready  # loaded meanwhile: the redraw is not needed
+
+    def _records_changed(self) -> None:
+        """Any thread: the records were loaded, or changed."""
+        if not self._awaiting_records:
+            return
+
+        async def redraw() -> None:
+            services = self._services
+            if self._awaiting_records and services is not None and services.ready:
+                self._awaiting_records = False
+                self.render(self._shown or "/")
+
+        try:
+            self.page.run_task(redraw)
+        except RuntimeError:  # the session's loop is gone (tab closed)
+            return
 
     def set_idle_timeout(self, seconds: int) -> None:
         """Apply a new auto-lock delay at once."""
@@ -182,6 +215,12 @@ class Shell(Feedback):
         found = self.routes.resolve(route) or self.routes.resolve("/")
         assert found is not None
         spec, params = found
+        if spec.records and not self.records_ready:
+            from app.ui.views.loading import loading_screen
+
+            self.screen = None
+            self._show([loading_screen(self, route)], route)
+            return
         screen = spec.screen(self, params)
         screen.route, screen.tab = route, spec.tab
         below = self.routes.parent_of(spec, params)
@@ -238,6 +277,10 @@ class Shell(Feedback):
             return
         screen, self.screen = self.screen, None
         self.state.clear()
+        self._awaiting_records = False
+        if self._stop_records is not None:
+            self._stop_records()
+            self._stop_records = None
         try:
             key = self._keep_draft(services, screen)
             services.drafts.mark_resume(key)

@@ -74,10 +74,20 @@ class SyncBridge:
             except Exception as exc:  # never let a background update crash the loop
                 log.error("sync update failed: %s", type(exc).__name__)
 
+        if not self._loop_alive():
+            # The session is gone (tab closed): scheduling would only leave a
+            # coroutine that never runs.
+            self.detach()
+            return
         try:
             self.shell.page.run_task(run)
-        except RuntimeError:  # the session's loop is gone (tab closed)
+        except RuntimeError:  # closed in between
             self.detach()
+
+    def _loop_alive(self) -> bool:
+        connection = getattr(self.shell.page.session, "connection", None)
+        loop = getattr(connection, "loop", None)
+        return loop is not None and not loop.is_closed()
 
     def detach(self) -> None:
         """Stop listening (idempotent)."""

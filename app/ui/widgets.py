@@ -1,4 +1,4 @@
-"""Small building blocks: labelled buttons, fields, chips, markers, record rows.
+"""Small building blocks: labelled buttons, fields, headings, notes.
 
 Every interactive piece has a visible or accessible label (screen readers and the
 browser tests both find controls by it) and a touch target of at least 48 px.
@@ -11,8 +11,7 @@ from typing import Any
 
 import flet as ft
 
-from app.services import RecordRow
-from app.ui.messages import enum_label, t
+from app.ui.messages import t
 from app.ui.theme import GAP, TAP, TEXT, TEXT_SMALL, tone
 
 __all__ = [
@@ -21,15 +20,12 @@ __all__ = [
     "heading",
     "icon_action",
     "label",
+    "list_or_empty",
     "marker",
     "note",
     "primary",
-    "record_tile",
-    "row_summary",
     "secondary",
     "section_title",
-    "stub_detail",
-    "when_text",
 ]
 
 Handler = Callable[[Any], Any]
@@ -157,86 +153,6 @@ def marker(text: str, kind: str) -> ft.Control:
         border_radius=6,
         padding=ft.Padding.symmetric(horizontal=8, vertical=3),
     )
-
-
-def when_text(row: RecordRow) -> str:
-    """Local date, plus time for checkpoint logs."""
-    local = row.when.astimezone()
-    return local.strftime("%Y-%m-%d %H:%M" if row.kind == "checkpoint" else "%Y-%m-%d")
-
-
-def row_summary(row: RecordRow) -> tuple[str, str]:
-    """Title and subtitle of a record row."""
-    if row.purged:  # a stub: its kind and when it was saved, nothing else is real
-        title = t("row.purged", kind=enum_label("record_kind", row.kind))
-        return title, t("row.purged_when", when=when_text(row))
-    if row.kind == "checkpoint":
-        title = t("row.checkpoint", outcome=enum_label("outcome", row.detail))
-    elif row.kind == "contact":
-        title = t("row.contact", kind=enum_label("contact_kind", row.detail))
-    else:
-        title = t("row.follow_up", title=row.title)
-    bits = [when_text(row)]
-    if row.place_name:
-        bits.append(t("row.at", place=row.place_name))
-    if row.actor_name:
-        bits.append(t("row.with", actor=row.actor_name))
-    return title, " · ".join(bits)
-
-
-def _markers(row: RecordRow) -> list[ft.Control]:
-    found: list[ft.Control] = []
-    if row.purged:
-        found.append(marker(t("marker.purged"), "neutral"))
-    if row.kind == "checkpoint" and row.status == "draft":
-        found.append(marker(t("marker.draft"), "draft"))
-    if row.kind == "contact" and row.status == "planned":
-        found.append(marker(t("marker.planned"), "planned"))
-    if row.conflict:
-        found.append(marker(t("marker.conflict"), "conflict"))
-    if row.pending:
-        found.append(marker(t("marker.not_synced"), "pending"))
-    return found
-
-
-def record_tile(row: RecordRow, on_click: Handler | None) -> ft.Control:
-    """One record in a list: what, when, where, who, and its markers."""
-    title, subtitle = row_summary(row)
-    icon = {
-        "checkpoint": ft.Icons.ROUTE,
-        "contact": ft.Icons.FORUM,
-        "follow_up": ft.Icons.TASK_ALT,
-    }.get(row.kind, ft.Icons.DESCRIPTION)
-    body = ft.Column(
-        [
-            ft.Text(title, size=TEXT, weight=ft.FontWeight.W_600),
-            ft.Text(subtitle, size=TEXT_SMALL),
-            ft.Row(_markers(row), spacing=6, wrap=True),
-        ],
-        spacing=2,
-        expand=True,
-    )
-    return ft.Container(
-        content=ft.Row(
-            [ft.Icon(icon, size=28), body],
-            vertical_alignment=ft.CrossAxisAlignment.START,
-        ),
-        on_click=on_click,
-        padding=ft.Padding.symmetric(vertical=10, horizontal=4),
-        border=ft.Border.only(bottom=ft.BorderSide(1, "#d0d0d0")),
-        ink=True,
-    )
-
-
-def stub_detail(row: RecordRow) -> list[ft.Control]:
-    """The detail of a purged record: what it was, and why nothing more is here."""
-    title, subtitle = row_summary(row)
-    return [
-        ft.Text(title, size=20, weight=ft.FontWeight.BOLD),
-        ft.Text(subtitle, size=16),
-        ft.Row(_markers(row), wrap=True, spacing=6),
-        note(t("record.purged_note")),
-    ]
 
 
 def list_or_empty(controls: Iterable[ft.Control], empty: str) -> list[ft.Control]:

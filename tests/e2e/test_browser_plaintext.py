@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from app.main import build_gate
 from app.services import RecordFilter
 from app.settings import Settings
+from tests.conftest import FAST_KDF
 
 MARKER = "Qzx7Marker"
 
@@ -86,7 +87,7 @@ def test_marker_typed_in_the_ui_never_reaches_disk_or_logs_in_plaintext(
 
 def _assert_marker_was_stored(data_dir: Path) -> None:
     """The positive control: decrypted, the vault does hold every marked value."""
-    services = build_gate(Settings(data_dir=data_dir, fast_kdf=True)).unlock(PASSPHRASE)
+    services = build_gate(Settings(data_dir=data_dir), kdf=FAST_KDF).unlock(PASSPHRASE)
     try:
         actor = services.actors.search(MARKER)[0]
         assert (actor.area, actor.aliases) == (f"{MARKER} area", (f"{MARKER} alias",))

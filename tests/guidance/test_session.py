@@ -18,6 +18,7 @@ from app.services.guidance import (
     mark_consulted,
 )
 from app.settings import Settings
+from tests.conftest import FAST_KDF
 
 PASSPHRASE = "correct horse battery"
 PackFactory = Callable[..., Path]
@@ -25,12 +26,12 @@ PackFactory = Callable[..., Path]
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", fast_kdf=True)
+    return Settings(data_dir=tmp_path / "data")
 
 
 @pytest.fixture
 def services(settings: Settings) -> Iterator[Services]:
-    opened = build_gate(settings).create(PASSPHRASE, PASSPHRASE)
+    opened = build_gate(settings, kdf=FAST_KDF).create(PASSPHRASE, PASSPHRASE)
     yield opened
     opened.close()
 
@@ -109,7 +110,7 @@ def test_titles_skip_unknown_ids(services: Services) -> None:
 
 
 def test_every_session_shares_the_library_built_at_start(settings: Settings) -> None:
-    gate = build_gate(settings)
+    gate = build_gate(settings, kdf=FAST_KDF)
     first = gate.create(PASSPHRASE, PASSPHRASE)
     second = gate.unlock(PASSPHRASE)
     try:

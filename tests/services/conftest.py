@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.services import Services, VaultGate, open_services
-from app.store import FileSecrets, KdfParams, Vault
-
-FAST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
-PASSPHRASE = "correct horse battery"
+from app.store import FileSecrets, Vault
+from tests.conftest import FAST_KDF, PASSPHRASE
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from hub.packs import publish
 from hub.service import Hub, now_ms
 from models import Contact
 from models.enums import Role
+from tests.conftest import FAST_KDF
 from tests.hub.support import LiveHub
 from tests.services.test_hubpacks import pack_bytes
 
@@ -224,7 +225,7 @@ def _form() -> ContactForm:
 def test_the_app_gives_a_pack_from_the_hub_to_sessions_opened_later(
     hub: Hub, live: LiveHub, tmp_path: Path
 ) -> None:
-    gate = build_gate(Settings(data_dir=tmp_path / "data", fast_kdf=True))
+    gate = build_gate(Settings(data_dir=tmp_path / "data"), kdf=FAST_KDF)
     first = gate.create(PASSPHRASE, PASSPHRASE)
     code = create_code(
         hub.db, team="north", role=Role.FIELD, ttl_ms=3_600_000, now_ms=now_ms()

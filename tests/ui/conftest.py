@@ -12,18 +12,19 @@ from app.main import build_gate
 from app.services import VaultGate
 from app.settings import Settings
 from app.ui import make_main
+from tests.conftest import FAST_KDF
 
 PASSPHRASE = "correct horse battery"
 
 
 @pytest.fixture
 def ui_settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", fast_kdf=True, idle_timeout_s=300)
+    return Settings(data_dir=tmp_path / "data", idle_timeout_s=300)
 
 
 @pytest.fixture
 def ui_gate(ui_settings: Settings) -> VaultGate:
-    return build_gate(ui_settings)
+    return build_gate(ui_settings, kdf=FAST_KDF)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from harness import Tab
 from app.main import build_gate
 from app.settings import Settings
 from app.ui import make_main
+from tests.conftest import FAST_KDF
 from tests.fullfs import Filler, small_fs
 
 PASSPHRASE = "correct horse battery"
@@ -20,7 +21,7 @@ PASSPHRASE = "correct horse battery"
 @pytest.fixture
 def tiny_settings(tmp_path: Path) -> Iterator[Settings]:
     with small_fs(tmp_path / "fs") as mount:
-        yield Settings(data_dir=mount / "data", fast_kdf=True, idle_timeout_s=300)
+        yield Settings(data_dir=mount / "data", idle_timeout_s=300)
 
 
 def snack_texts(tab: Tab) -> list[str]:
@@ -34,7 +35,8 @@ def snack_texts(tab: Tab) -> list[str]:
 async def test_saving_on_full_storage_says_so_keeps_the_form_and_saves_later(
     tiny_settings: Settings,
 ) -> None:
-    tab = Tab(make_main(build_gate(tiny_settings), tiny_settings, tick_s=None))
+    gate = build_gate(tiny_settings, kdf=FAST_KDF)
+    tab = Tab(make_main(gate, tiny_settings, tick_s=None))
     await tab.type("New passphrase", PASSPHRASE)
     await tab.type("Type it again", PASSPHRASE)
     await tab.press("Create vault")

@@ -9,6 +9,7 @@ import pytest
 import app.main
 from app.main import INSTALL_HINT, build_gate
 from app.settings import DEFAULT_IDLE_TIMEOUT_S, DEFAULT_PORT, Settings
+from tests.conftest import FAST_KDF
 
 
 def test_parley_without_flet_web_prints_one_install_line(
@@ -27,7 +28,6 @@ def test_settings_defaults_are_loopback_8550_and_five_minutes(tmp_path: Path) ->
     settings = Settings.from_env({"PARLEY_DATA_DIR": str(tmp_path)})
     assert (settings.host, settings.port) == ("127.0.0.1", DEFAULT_PORT)
     assert settings.idle_timeout_s == DEFAULT_IDLE_TIMEOUT_S == 300
-    assert not settings.fast_kdf
     assert settings.vault_dir.parent == settings.secrets_path.parent.parent == tmp_path
 
 
@@ -36,21 +36,27 @@ def test_settings_use_phone_storage_and_env_overrides(tmp_path: Path) -> None:
         "FLET_APP_STORAGE_DATA": str(tmp_path),
         "PARLEY_PORT": "9001",
         "PARLEY_IDLE_TIMEOUT_S": "60",
-        "PARLEY_TEST_FAST_KDF": "1",
     }
     settings = Settings.from_env(env, port=9100)
     assert settings.data_dir == tmp_path
-    assert (settings.port, settings.idle_timeout_s, settings.fast_kdf) == (
-        9100,
-        60,
-        True,
-    )
+    assert (settings.port, settings.idle_timeout_s) == (9100, 60)
 
 
-def test_default_gate_calibrates_the_kdf_and_tests_opt_into_fast(
-    tmp_path: Path,
+def test_no_environment_switch_weakens_the_shipped_kdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    default = build_gate(Settings(data_dir=tmp_path))
-    fast = build_gate(Settings(data_dir=tmp_path, fast_kdf=True))
+    # The old test switch, and anything like it, is ignored by the shipped app.
+    for name in ("PARLEY_TEST_FAST_KDF", "PARLEY_FAST_KDF", "PARLEY_KDF"):
+        monkeypatch.setenv(name, "1")
+    default = build_gate(app.main.settings_from_args([]))
     assert default._vault._kdf is None  # calibrated at creation, never weakened
-    assert fast._vault._kdf is not None and fast._vault._kdf.memory_kib < 64 * 1024
+    fast = build_gate(Settings(data_dir=tmp_path), kdf=FAST_KDF)  # tests inject it
+    assert fast._vault._kdf is FAST_KDF
+
+
+def test_shipped_app_code_reads_no_test_switch() -> None:
+    app_dir = Path(app.main.__file__).parent
+    for path in app_dir.rglob("*.py"):
+        text = path.read_text()
+        assert "PARLEY_TEST" not in text, path
+        assert "fast_kdf" not in text, path

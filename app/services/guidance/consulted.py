@@ -34,6 +34,6 @@ def unmark_consulted(contact: _C, card_id: str) -> _C:
 
 
 def _with_cards(contact: _C, cards: list[str]) -> _C:
-    if isinstance(contact, Contact):
-        return contact.model_copy(update={"cards": cards})
-    return dataclasses.replace(contact, cards=cards)
+    if isinstance(contact, ContactForm):
+        return dataclasses.replace(contact, cards=cards)
+    return contact.model_copy(update={"cards": cards})

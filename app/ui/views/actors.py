@@ -10,6 +10,7 @@ import flet as ft
 from app.errors import AppError, ValidationFailed
 from app.services import ActorForm, ActorRow
 from app.ui.chips import ChipGroup, Picker
+from app.ui.components.records import record_tile
 from app.ui.messages import enum_label, field_error, t
 from app.ui.screen import FormScreen, Screen
 from app.ui.views.checkpoint import restored_banner, save_bar
@@ -19,7 +20,6 @@ from app.ui.widgets import (
     label,
     note,
     primary,
-    record_tile,
     section_title,
 )
 from models.enums import ActorType, Influence, Stance

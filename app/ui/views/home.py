@@ -7,17 +7,12 @@ from typing import Any
 import flet as ft
 
 from app.services import Draft, RecordRow
-from app.ui.messages import enum_label, t
+from app.ui.components.records import record_tile
+from app.ui.messages import enum_label, formats, t
 from app.ui.screen import Screen
 from app.ui.theme import GAP
 from app.ui.views.sync import sync_badge
-from app.ui.widgets import (
-    note,
-    primary,
-    record_tile,
-    secondary,
-    section_title,
-)
+from app.ui.widgets import note, primary, secondary, section_title
 
 __all__ = ["HomeScreen", "open_route"]
 
@@ -36,10 +31,45 @@ class HomeScreen(Screen):
 
     def body(self) -> list[ft.Control]:
         """Actions first (one thumb), then what needs attention."""
-        overview = self.services.records.home()
+        controls = self._actions()
         drafts = self.services.drafts.all()
+        if not self.shell.records_ready:
+            # A large vault is still being opened: the actions work already, the
+            # lists come by themselves in a moment.
+            badge = sync_badge(self, 0)
+            controls += [badge] if badge else []
+            controls += self._drafts(drafts)
+            controls.append(
+                ft.Row(
+                    [ft.ProgressRing(width=20, height=20), note(t("home.opening"))],
+                    spacing=GAP,
+                )
+            )
+            return controls
+        overview = self.services.records.home()
+        controls += filter(None, [sync_badge(self, overview.pending_count)])
+        controls += self._drafts(drafts)
+        if overview.upcoming:
+            controls.append(section_title(t("home.upcoming")))
+            controls.extend(self._upcoming(row) for row in overview.upcoming)
+        if overview.unfinished:
+            controls.append(section_title(t("home.unfinished")))
+            controls.extend(
+                record_tile(row, self.shell.on(self._goer(self._edit_route(row))))
+                for row in overview.unfinished
+            )
+        controls.append(section_title(t("home.recent")))
+        if not overview.recent:
+            controls.append(note(t("home.nothing_yet")))
+        controls.extend(
+            record_tile(row, self.shell.on(self._goer(open_route(row))))
+            for row in overview.recent
+        )
+        return controls
+
+    def _actions(self) -> list[ft.Control]:
         go = self.shell.go
-        controls: list[ft.Control] = [
+        return [
             ft.Row(
                 [
                     primary(
@@ -66,33 +96,21 @@ class HomeScreen(Screen):
                 spacing=GAP,
             ),
         ]
-        controls += filter(None, [sync_badge(self, overview.pending_count)])
-        if drafts:
-            controls.append(section_title(t("home.drafts")))
-            controls.extend(self._draft_tile(d) for d in drafts)
-        if overview.upcoming:
-            controls.append(section_title(t("home.upcoming")))
-            controls.extend(self._upcoming(row) for row in overview.upcoming)
-        if overview.unfinished:
-            controls.append(section_title(t("home.unfinished")))
-            controls.extend(
-                record_tile(row, self.shell.on(self._goer(f"/log/{row.id}")))
-                for row in overview.unfinished
-            )
-        controls.append(section_title(t("home.recent")))
-        if not overview.recent:
-            controls.append(note(t("home.nothing_yet")))
-        controls.extend(
-            record_tile(row, self.shell.on(self._goer(open_route(row))))
-            for row in overview.recent
-        )
-        return controls
+
+    def _drafts(self, drafts: list[Draft]) -> list[ft.Control]:
+        if not drafts:
+            return []
+        return [section_title(t("home.drafts")), *(self._draft_tile(d) for d in drafts)]
+
+    def _edit_route(self, row: RecordRow) -> str:
+        target = self.services.records.edit_target(str(row.id))
+        return f"{target.route}/{target.record_id}" if target else open_route(row)
 
     def _goer(self, route: str) -> Any:
         return lambda _: self.shell.go(route)
 
     def _draft_tile(self, draft: Draft) -> ft.Control:
-        when = draft.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = formats().moment(draft.saved_at)
         label = t("home.draft_of", form=enum_label("form", draft.form), when=when)
         return ft.Container(
             content=ft.Row(
@@ -114,7 +132,7 @@ class HomeScreen(Screen):
 
         return ft.Column(
             [
-                record_tile(row, self.shell.on(self._goer(f"/contact/{row.id}"))),
+                record_tile(row, self.shell.on(self._goer(self._edit_route(row)))),
                 ft.Row(
                     [
                         secondary(

@@ -8,9 +8,16 @@ from typing import Any
 import flet as ft
 
 from app.errors import AppError
-from app.services import RecordFilter, RecordRow, Revision
+from app.services import RecordFilter, RecordRow, Revision, listed_kinds, statuses
 from app.ui.chips import ChipGroup, Picker
-from app.ui.messages import enum_label, t, tn
+from app.ui.components.records import (
+    detail_lines,
+    record_tile,
+    row_summary,
+    status_marker,
+    stub_detail,
+)
+from app.ui.messages import enum_label, formats, t, tn
 from app.ui.screen import Screen
 from app.ui.widgets import (
     field,
@@ -18,18 +25,15 @@ from app.ui.widgets import (
     marker,
     note,
     primary,
-    record_tile,
-    row_summary,
     secondary,
     section_title,
-    stub_detail,
 )
 
 __all__ = ["RecordScreen", "RecordsScreen"]
 
-KINDS = ["checkpoint", "contact", "follow_up"]
-STATUSES = ["draft", "complete", "planned", "done", "open"]
 _STATE = "records.filter"
+#: Rows shown at first, and added by each "show more" (a phone shows about seven).
+PAGE = 20
 
 
 def _date(text: str) -> dt.date | None:
@@ -50,14 +54,14 @@ class RecordsScreen(Screen):
         )
         self.search.prefix_icon = ft.Icons.SEARCH
         self.kinds = ChipGroup(
-            KINDS,
+            listed_kinds(),
             group="record_kind",
             multi=True,
             selected=saved.get("kinds", []),
             on_change=shell.guard(self._refresh),
         )
         self.statuses = ChipGroup(
-            STATUSES,
+            statuses(),
             group="status",
             multi=True,
             selected=saved.get("statuses", []),
@@ -78,6 +82,10 @@ class RecordsScreen(Screen):
         )
         self.count = note("")
         self.results = ft.Column(spacing=0)
+        self.limit = PAGE
+        # Rows already drawn, by record: a row that stays in the list while the
+        # user types keeps its controls, so only new rows are sent to the screen.
+        self._tiles: dict[object, tuple[RecordRow, ft.Control]] = {}
         self._fill()
 
     def title(self) -> str:
@@ -105,11 +113,29 @@ class RecordsScreen(Screen):
         }
 
     def _fill(self) -> None:
-        rows = self.services.records.query(self._filter())
-        self.count.value = tn("records.count", len(rows))
-        self.results.controls = [
-            record_tile(row, self.shell.on(self._opener(row))) for row in rows
-        ] or [note(t("records.empty"))]
+        found = self.services.records.page(self._filter(), limit=self.limit)
+        self.count.value = tn("records.count", found.total)
+        controls: list[ft.Control] = [self._tile(row) for row in found.rows] or [
+            note(t("records.empty"))
+        ]
+        if found.more:
+            shown = min(PAGE, found.more)
+            controls.append(
+                secondary(t("records.more", count=shown), self.shell.on(self._more))
+            )
+        self.results.controls = controls
+
+    def _tile(self, row: RecordRow) -> ft.Control:
+        kept = self._tiles.get(row.id)
+        if kept is not None and kept[0] == row:
+            return kept[1]
+        made = record_tile(row, self.shell.on(self._opener(row)))
+        self._tiles[row.id] = (row, made)
+        return made
+
+    def _more(self, _: Any) -> None:
+        self.limit += PAGE
+        self._fill()
 
     def _opener(self, row: RecordRow) -> Any:
         return lambda _: self.shell.go(f"/record/{row.id}")
@@ -118,6 +144,7 @@ class RecordsScreen(Screen):
         self._refresh()
 
     def _refresh(self) -> None:
+        self.limit = PAGE
         try:
             self._remember()
             self._fill()
@@ -168,40 +195,8 @@ class RecordsScreen(Screen):
         ]
 
 
-def _join(group: str, values: list[str]) -> str:
-    return ", ".join(enum_label(group, v) for v in values)
-
-
-def _lines(screen: RecordScreen, row: RecordRow) -> list[tuple[str, str]]:
-    svc = screen.services
-    if row.kind == "checkpoint":
-        log = svc.checkpoints.form(str(row.id))
-        return [
-            ("log.observed_at", log.observed_at),
-            ("log.delay", log.delay_minutes),
-            ("log.constraint", enum_label("constraint", log.constraint)),
-            ("log.demands", log.demands),
-            ("log.items_checked", log.items_checked),
-            ("log.notes", log.notes),
-        ]
-    if row.kind == "contact":
-        form = svc.contacts.form(str(row.id))
-        return [
-            ("contact.interlocutor_role", form.interlocutor_role),
-            ("contact.methods", _join("method", form.methods)),
-            ("contact.approaches", _join("approach", form.approaches)),
-            ("contact.consulted", ", ".join(svc.guidance.titles(form.cards))),
-            ("contact.issues", _join("issue", form.issues)),
-            ("contact.asks", form.asks),
-            ("contact.outcome", form.outcome),
-            ("contact.risks", _join("risk", form.risks)),
-            ("contact.sensitivity", enum_label("sensitivity", form.sensitivity)),
-        ]
-    return [("contact.follow_up_done", enum_label("follow_up_status", row.status))]
-
-
 def _history_line(rev: Revision, *, first: bool) -> str:
-    when = rev.at.astimezone().strftime("%Y-%m-%d %H:%M") if rev.at else "?"
+    when = formats().moment(rev.at) if rev.at else "?"
     if rev.deleted:
         return t("record.rev_deleted", when=when)
     if first:
@@ -226,12 +221,8 @@ class RecordScreen(Screen):
         return enum_label("record_kind", self.row.kind)
 
     def _edit_route(self) -> str:
-        if self.row.kind == "checkpoint":
-            return f"/log/{self.row.id}"
-        if self.row.kind == "contact":
-            return f"/contact/{self.row.id}"
-        contact = self.services.records.contact_of(str(self.row.id))
-        return f"/contact/{contact}" if contact else "/records"
+        target = self.services.records.edit_target(str(self.row.id))
+        return f"{target.route}/{target.record_id}" if target else "/records"
 
     def body(self) -> list[ft.Control]:
         """Summary, markers, fields, actions, history."""
@@ -242,26 +233,15 @@ class RecordScreen(Screen):
             ft.Text(title, size=20, weight=ft.FontWeight.BOLD),
             ft.Text(subtitle, size=16),
         ]
-        badges: list[ft.Control] = []
-        if self.row.incomplete:
-            badges.append(marker(enum_label("status", self.row.status), "draft"))
+        badges: list[ft.Control] = list(filter(None, [status_marker(self.row)]))
         if self.row.pending:
             badges.append(marker(t("marker.not_synced"), "pending"))
         if self.row.conflict:
             badges.append(marker(t("marker.conflict"), "conflict"))
             controls.append(note(t("record.conflict_note")))
         controls.append(ft.Row(badges, wrap=True, spacing=6))
-        for key, value in _lines(self, self.row):
-            if value:
-                controls.append(
-                    ft.Column(
-                        [
-                            ft.Text(t(key), size=14, color="#3a3a3a"),
-                            ft.Text(value, size=17),
-                        ],
-                        spacing=0,
-                    )
-                )
+        details = self.services.records.details(str(self.row.id))
+        controls += detail_lines(details, cards=self.services.guidance.titles)
         go = self.shell.go
         controls.append(
             ft.Row(

@@ -7,11 +7,15 @@ from typing import Any
 import flet as ft
 
 from app.services import RecordRow, TeamRows
+from app.ui.components.records import record_tile
 from app.ui.messages import t, tn
 from app.ui.screen import Screen
-from app.ui.widgets import note, record_tile, section_title
+from app.ui.widgets import note, section_title
 
 __all__ = ["TeamsScreen"]
+
+#: Contacts shown per team; the records list shows them all.
+TEAM_ROWS = 20
 
 
 class TeamsScreen(Screen):
@@ -26,7 +30,7 @@ class TeamsScreen(Screen):
         found = self.services.enroll.enrollment()
         if found is None or not found.records_key_ready:
             return [note(t("teams.locked"))]
-        teams = self.services.teams.contacts_by_team()
+        teams = self.services.teams.contacts_by_team(limit=TEAM_ROWS)
         if not teams:
             return [note(t("teams.empty"))]
         controls: list[ft.Control] = []
@@ -37,14 +41,15 @@ class TeamsScreen(Screen):
     def _team(self, team: TeamRows) -> list[ft.Control]:
         name = team.team or t("teams.no_team")
         controls: list[ft.Control] = [
-            section_title(tn("teams.team", len(team.rows), team=name))
+            section_title(tn("teams.team", team.total, team=name))
         ]
-        conflicts = sum(1 for row in team.rows if row.conflict)
-        if conflicts:
-            controls.append(note(tn("teams.conflicts", conflicts)))
+        if team.conflicts:
+            controls.append(note(tn("teams.conflicts", team.conflicts)))
         controls += [
             record_tile(row, self.shell.on(self._opener(row))) for row in team.rows
         ]
+        if team.total > len(team.rows):
+            controls.append(note(tn("teams.more", team.total - len(team.rows))))
         return controls
 
     def _opener(self, row: RecordRow) -> Any:

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 __all__ = ["CreateVault", "UnlockVault", "lock_screen"]
 
+# How long the unlock screen waits for the records to load before home opens
+# anyway (a large vault keeps loading behind a usable home screen).
+RECORDS_WAIT_S = 0.5
+
 _STRENGTH_COLOURS = {
     Strength.EMPTY: "#444444",
     Strength.TOO_SHORT: "#b00020",
@@ -157,6 +161,7 @@ class UnlockVault:
         self._set_busy(True)
         try:
             services = await asyncio.to_thread(self.shell.gate.unlock, secret)
+            await asyncio.to_thread(services.wait_ready, RECORDS_WAIT_S)
         except WrongPassphrase as err:
             self.message.value = (
                 describe(err) if err.remaining is not None else t("unlock.wrong")
