@@ -20,8 +20,8 @@ from flet.messaging.session import Session
 from app.errors import SecureStorageError
 from app.keystore import KeystoreSecrets
 from app.store import Protection, Vault, secret_id
+from bench._inproc import ENCODE, FakeClient
 from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.ui.harness import ENCODE, FakeClient
 
 METHODS = {"set", "get", "get_all", "remove", "clear", "contains_key"}
 
