@@ -36,7 +36,7 @@ RANDOM_RUNS = 200 if os.environ.get("PARLEY_FORENSIC_FULL") == "1" else 20
 
 CHILD = textwrap.dedent(
     """
-    import os, signal, sys
+    import os, signal, sys, threading
     from pathlib import Path
     from app.store import FileSecrets, Vault
     from app.store import vault as vault_module
@@ -48,7 +48,9 @@ CHILD = textwrap.dedent(
 
     def counted(fn):
         def call(*args, **kwargs):
-            if state["armed"]:
+            # The duress sequence runs in the main thread; the folder staged during
+            # Argon2id is laid out in another, the same for every passphrase.
+            if state["armed"] and threading.current_thread() is threading.main_thread():
                 state["n"] += 1
                 if state["n"] == kill_at:
                     os.kill(os.getpid(), signal.SIGKILL)
