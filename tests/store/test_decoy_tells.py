@@ -83,6 +83,7 @@ def pair(tmp_path: Path) -> tuple[Path, Path, list[bytes]]:
     vault = device(plain)
     vault.create(DURESS).close()  # the same words, so padding buckets match
     vault.unlock(DURESS).close()
+    Vault.settle()
 
     used = tmp_path / "used"
     vault = device(used)
@@ -99,6 +100,7 @@ def pair(tmp_path: Path) -> tuple[Path, Path, list[bytes]]:
     vault.unlock(DURESS).close()  # the duress unlock
     Vault.settle()
     vault.unlock(DURESS).close()  # the examiner makes the owner open it
+    Vault.settle()  # the folders staged during each unlock are shredded
     return plain, used, salts
 
 

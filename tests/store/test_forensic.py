@@ -164,6 +164,7 @@ def seize(tmp_path: Path, fs: str, backend: str) -> Seizure:
         with pytest.raises(WrongPassphrase):
             vault.unlock(PASSPHRASES[-1])
         decoy_peppers = examiner.peppers_of(vault)
+        Vault.settle()  # nothing still writing when the image is unmounted
         os.sync()
     return Seizure(
         image=image.read_bytes(),
