@@ -24,6 +24,8 @@ from flet.messaging.protocol import MessageAction, configure_encode_object_for_m
 from flet.messaging.session import Session
 from flet.pubsub.pubsub_hub import PubSubHub
 
+from app.ui.where import split
+
 ENCODE = configure_encode_object_for_msgpack(BaseControl)  # type: ignore[no-untyped-call]
 T = TypeVar("T")
 
@@ -204,14 +206,31 @@ class Tab:
         await self.settle()
 
     async def settle(self) -> None:
-        """Let scheduled tasks (route pushes, worker threads) finish."""
+        """Let scheduled tasks (route pushes, worker threads) finish, and a screen
+        drawn while the session's records were loading be drawn again."""
         for _ in range(3):
+            await asyncio.sleep(0.01)
+        shell = getattr(self.page.on_route_change, "__self__", None)
+        for _ in range(1000):  # ten seconds at most, on a very busy machine
+            if not getattr(shell, "_awaiting_records", False):
+                break
             await asyncio.sleep(0.01)
 
     @property
     def route(self) -> str:
-        """The route of the top view."""
+        """The route of the top view: a path, as the address bar shows it."""
         return str(self.page.views[-1].route)
+
+    @property
+    def location(self) -> str:
+        """The session's location on display: the path and what it shows."""
+        shell = self.page.on_route_change.__self__
+        return str(shell.shown)
+
+    @property
+    def params(self) -> dict[str, str]:
+        """What the screen on display shows (``id``...), kept out of the URL."""
+        return split(self.location)[1]
 
 
 def _walk(items: list[Any]) -> Iterator[BaseControl]:

@@ -94,28 +94,24 @@ def _device(
     seed: int,
 ) -> None:
     rng = random.Random(seed)
-    seq, cursor = 0, 0
+    acked, cursor = 0, 0
+    body, built = b"", 0
     with httpx.Client(base_url=url, timeout=30) as http:
         while not stop.wait(rng.uniform(1.0, 5.0)):
-            seq += 1
-            batch = Batch(
-                device=identity.device,
-                seq=seq,
-                sealed=seal_part(identity, seq, compressed),
-            )
-            packed = msgpack.packb(batch.dump(), use_bin_type=True)
-            body = encode(
-                SyncRequest(
-                    push=Push(seq=seq, batch=packed), pull={"registry": cursor}
-                ).dump()
-            )
-            auth = sign_request(
-                identity, method="POST", path="/v1/sync", body=body, now_ms=now_ms()
-            )
-            headers = {"authorization": auth, "content-type": MEDIA_TYPE}
+            seq = acked + 1
+            if built != seq:  # a resend must be the same bytes as the first send
+                batch = Batch(
+                    device=identity.device,
+                    seq=seq,
+                    sealed=seal_part(identity, seq, compressed),
+                )
+                packed = msgpack.packb(batch.dump(), use_bin_type=True)
+                push = Push(seq=seq, batch=packed)
+                body = encode(SyncRequest(push=push, pull={"registry": cursor}).dump())
+                built = seq
             start = time.perf_counter()
             try:
-                resp = http.post("/v1/sync", content=body, headers=headers)
+                resp = _post(http, identity, body)
                 ok = resp.status_code == 200
                 kind = str(resp.status_code)
             except httpx.TransportError as exc:
@@ -127,8 +123,24 @@ def _device(
                 else:
                     tally.errors += 1
                     tally.error_kinds[kind] = tally.error_kinds.get(kind, 0) + 1
-            if not ok:
-                seq -= 1  # resend the same number next time
+            if ok:
+                acked = seq
+
+
+def _post(http: httpx.Client, identity: Identity, body: bytes) -> httpx.Response:
+    """POST once more if a kept-alive connection was closed under the request (as
+    any HTTP client does for an idempotent request; the resend is the same batch)."""
+    for attempt in range(2):
+        auth = sign_request(
+            identity, method="POST", path="/v1/sync", body=body, now_ms=now_ms()
+        )
+        headers = {"authorization": auth, "content-type": MEDIA_TYPE}
+        try:
+            return http.post("/v1/sync", content=body, headers=headers)
+        except httpx.RemoteProtocolError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -174,7 +186,8 @@ def run_soak(soak: Soak, folder: Path) -> dict[str, Any]:
             )
             windows.append(window)
             print(
-                f"  window {n:3}: {window.requests:6} requests, {errors} errors, "
+                f"  window {n:3}: {window.requests:6} requests, {errors} errors "
+                f"{tally.error_kinds or ''}, "
                 f"p50 {window.p50_ms} ms, p99 {window.p99_ms} ms, "
                 f"hub RSS {', '.join(f'{r // 1024} MiB' for r in rss)}",
                 flush=True,

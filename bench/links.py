@@ -23,6 +23,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -230,7 +231,7 @@ def pouch_push(
         assert proc.stdin is not None and proc.stdout is not None
         proxy.use(profile)
         proxy.reset()
-        push = json.loads(proc.stdout.readline())
+        push = _line(proc, deadline + 60)
         pushed = Run(
             "pouchdb",
             profile.name if profile else "unshaped",
@@ -243,9 +244,11 @@ def pouch_push(
             proxy.counters.cuts,
         )
         proxy.reset()
-        proc.stdin.write("idle\n")
-        proc.stdin.flush()
-        idle = json.loads(proc.stdout.readline())
+        idle: dict[str, Any] = {"requests": 0, "ms": 0, "ok": False}
+        if proc.poll() is None:
+            proc.stdin.write("idle\n")
+            proc.stdin.flush()
+            idle = _line(proc, deadline + 60)
         idled = Run(
             "pouchdb",
             "idle",
@@ -256,10 +259,29 @@ def pouch_push(
             idle["requests"],
             bool(idle["ok"]),
         )
-        proc.wait(30)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(30)
         return pushed, idled
     finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
         proxy.close()
+
+
+def _line(proc: subprocess.Popen[str], timeout: float) -> dict[str, Any]:
+    """The next JSON line from the Node script; a run that never ends is "not done"."""
+    assert proc.stdout is not None
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(proc.stdout.readline()))  # type: ignore[union-attr]
+    reader.daemon = True
+    reader.start()
+    reader.join(timeout)
+    if not got or not got[0]:
+        proc.kill()
+        return {"requests": 0, "ms": timeout * 1000, "ok": False}
+    found: dict[str, Any] = json.loads(got[0])
+    return found
 
 
 # -- main -----------------------------------------------------------------------------

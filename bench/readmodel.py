@@ -44,7 +44,7 @@ from app.main import build_gate
 from app.settings import Settings
 from app.store import KdfParams, Store, calibrate
 from app.ui import make_main
-from app.ui.chips import Picker
+from app.ui.components.chips import Picker
 from bench._corpus import Corpus
 from bench._inproc import Tab
 from models import Actor, CheckpointLog, HybridClock, Place, SyncedRecord
@@ -356,7 +356,7 @@ async def _keystroke(tab: Tab, field: Any, text: str) -> None:
 
 
 async def _open(shell: Any, record: SyncedRecord) -> None:
-    shell.go(f"/record/{record.id}")
+    shell.go("/record", id=str(record.id))
 
 
 def _picker(services: Any) -> float:

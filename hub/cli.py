@@ -122,6 +122,9 @@ def _serve(settings: HubSettings, db: HubDb, keys: OrgKeys) -> None:
         server_header=False,
         date_header=False,
         log_level="warning",
+        # Keep idle connections well past a device's retry wait: on 2G and
+        # satellite every new connection costs a round trip.
+        timeout_keep_alive=75,
     )
 
 

@@ -124,3 +124,102 @@ def test_rule_catches_an_upward_import(
         "app.store._layering_probe imports flet",
         "app.store._layering_probe imports app.ui",
     ]
+
+
+# -- no import circles inside a package ------------------------------------------
+
+
+def _module_of(target: str, known: set[str]) -> str | None:
+    """The first-party module an import names (``from a.b import c``: ``a.b.c`` if
+    that is a module, else ``a.b``)."""
+    if target in known:
+        return target
+    parent = target.rsplit(".", 1)[0]
+    return parent if parent in known else None
+
+
+def _imported(path: Path) -> list[str]:
+    """Every first-party module imported, lazy and TYPE_CHECKING imports included."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found += [f"{node.module}.{alias.name}" for alias in node.names]
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> modules of the same layer it imports."""
+    paths = {module_name(p): p for p in sources()}
+    known = set(paths)
+    graph: dict[str, set[str]] = {m: set() for m in known}
+    for module, path in paths.items():
+        for target in _imported(path):
+            found = _module_of(target, known)
+            if found and found != module and layer_of(found) == layer_of(module):
+                graph[module].add(found)
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                group.append(top)
+                if top == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_package_imports_itself_in_a_circle() -> None:
+    assert cycles(import_graph()) == []
+
+
+def test_circle_finder_sees_a_circle_through_a_type_checking_import() -> None:
+    graph = {"a.x": {"a.y"}, "a.y": {"a.z"}, "a.z": {"a.x"}, "a.w": {"a.x"}}
+    assert cycles(graph) == [["a.x", "a.y", "a.z"]]
+
+
+# -- screens see the session through the Host protocol only ------------------------
+
+UI_INSIDES = {"app.ui.shell", "app.ui.assembly", "app.ui.routes"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "app" / "ui" / "views").glob("*.py"))
+    + sorted((ROOT / "app" / "ui" / "components").glob("*.py")),
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_screens_and_components_know_the_host_not_the_shell(path: Path) -> None:
+    imported = set(_imported(path)) | set(imports(path))
+    assert not {t for t in imported if t in UI_INSIDES or t.startswith("app.ui.shell")}
+    if "components" in path.parts:  # shared parts know no screen
+        assert not [t for t in imported if t.startswith("app.ui.views")]

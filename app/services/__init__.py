@@ -10,15 +10,10 @@ Two levels:
   are never reachable from another.
 
 To add a feature (guidance, sync...), add a field to :class:`Services` and build it in
-:func:`open_services`.
+:func:`open_services` (both in :mod:`app.services.unlocked`).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from app.readmodel import (
     Cards,
@@ -28,7 +23,6 @@ from app.readmodel import (
     Labels,
     Moment,
     Option,
-    ReadModel,
     RecordFilter,
     RecordRow,
     RecordType,
@@ -46,13 +40,7 @@ from app.services.contacts import ContactForm, ContactService
 from app.services.drafts import Draft, DraftService
 from app.services.enroll import Enrollment, EnrollService
 from app.services.gate import VaultGate
-from app.services.guidance import (
-    GuidanceLibrary,
-    GuidanceService,
-    Pack,
-    bundled_pack_dir,
-)
-from app.services.hublink import RemoteWipe, VaultSync, stop_in_background
+from app.services.hublink import RemoteWipe
 from app.services.hubpacks import HubPacks
 from app.services.passphrase import Strength, strength
 from app.services.places import PlaceForm, PlaceService
@@ -61,7 +49,7 @@ from app.services.records import HomeOverview, RecordService, Revision
 from app.services.security import WIPE_CHOICES, Protection, SecurityService
 from app.services.sync import SyncService, SyncState, SyncStatus
 from app.services.teams import TeamRows, TeamsService
-from app.store import Store, Vault
+from app.services.unlocked import Services, ServicesFactory, open_services
 
 __all__ = [
     "IDLE_CHOICES_S",
@@ -118,117 +106,3 @@ __all__ = [
     "strength",
     "type_for",
 ]
-
-
-@dataclass
-class Services:
-    """Everything one unlocked session may do; dropped (store closed) on lock."""
-
-    actors: ActorService
-    places: PlaceService
-    checkpoints: CheckpointService
-    contacts: ContactService
-    records: RecordService
-    drafts: DraftService
-    preferences: PreferenceService
-    security: SecurityService
-    guidance: GuidanceService
-    _store: Store
-    _model: ReadModel
-    enroll: EnrollService
-    sync: SyncService
-    remote_wipe: RemoteWipe
-    teams: TeamsService
-
-    @property
-    def is_open(self) -> bool:
-        """False once locked."""
-        return self._store.is_open
-
-    @property
-    def ready(self) -> bool:
-        """True once the session's records are loaded (see :meth:`wait_ready`)."""
-        return self._model.ready
-
-    def wait_ready(self, timeout: float | None = None) -> bool:
-        """Wait for the session's records to be loaded; False on timeout."""
-        return self._model.wait(timeout)
-
-    def on_records_changed(self, listener: Callable[[], None]) -> Callable[[], None]:
-        """Call ``listener`` (on the writing thread) when the records are loaded or
-        change, a sync page from the hub included; returns unsubscribe."""
-        return self._model.subscribe(listener)
-
-    def close(self) -> None:
-        """Lock: stop sync (without waiting on the network), drop every decrypted
-        record, close the store."""
-        stop_in_background(self.sync)
-        self._model.close()
-        self._store.close()
-
-
-ServicesFactory = Callable[[Store, Vault], Services]
-
-
-@cache
-def _bundled_guidance() -> GuidanceLibrary:
-    return GuidanceLibrary.bundled()
-
-
-def open_services(
-    store: Store,
-    vault: Vault,
-    *,
-    default_idle_s: int = 300,
-    guidance: GuidanceLibrary | None = None,
-    packs_dir: Path | None = None,
-    on_pack: Callable[[GuidanceLibrary], None] | None = None,
-) -> Services:
-    """Build the services of one unlocked session around its own store.
-
-    ``guidance`` is the process-wide library the composition root built from the
-    installed content pack; without it (tests, tools) the bundled pack is used.
-    The session's read model starts loading at once, on its own thread.
-    Background sync starts at once when the device is enrolled with a hub.
-    ``packs_dir`` is where guidance packs from the hub are installed (none are
-    taken when it is ``None``); after an install this session reads the new pack
-    and ``on_pack`` hands it to the sessions opened later.
-    """
-    model = ReadModel(store)
-    model.start()
-    drafts = DraftService(store)
-    library = guidance or _bundled_guidance()
-    remote_wipe = RemoteWipe(store, vault)
-
-    def installed(pack: Pack) -> None:
-        fresh = GuidanceLibrary(pack)
-        services.guidance.library = fresh
-        if on_pack is not None:
-            on_pack(fresh)
-
-    packs = (
-        HubPacks.create(packs_dir, bundled=bundled_pack_dir(), on_installed=installed)
-        if packs_dir is not None
-        else None
-    )
-    sync = VaultSync(store, vault_root=vault.root, installer=packs, on_wipe=remote_wipe)
-    services = Services(
-        actors=ActorService(store, model),
-        places=PlaceService(store, model),
-        checkpoints=CheckpointService(store, model),
-        contacts=ContactService(store, model),
-        records=RecordService(store, model),
-        drafts=drafts,
-        preferences=PreferenceService(store, default_idle_s=default_idle_s),
-        security=SecurityService(vault),
-        guidance=GuidanceService(library, store, drafts),
-        _store=store,
-        _model=model,
-        enroll=EnrollService(store),
-        sync=sync,
-        remote_wipe=remote_wipe,
-        teams=TeamsService(model),
-    )
-    if services.enroll.enrollment() is not None:
-        sync.start()
-    return services

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
 from app.services.security import check_new_passphrase
+from app.services.unlocked import Services, ServicesFactory
 from app.store import Store, Vault
-
-if TYPE_CHECKING:
-    from app.services import Services
 
 __all__ = ["VaultGate"]
 
@@ -21,9 +16,7 @@ class VaultGate:
     them off the UI event loop.
     """
 
-    def __init__(
-        self, vault: Vault, factory: Callable[[Store, Vault], Services]
-    ) -> None:
+    def __init__(self, vault: Vault, factory: ServicesFactory) -> None:
         self._vault = vault
         self._factory = factory
 

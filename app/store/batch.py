@@ -7,10 +7,10 @@ head it needs in one query and writes each table with one ``executemany``.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Connection, bindparam, insert, update
 
 from app.errors import ValidationFailed
 from app.store import tables
@@ -19,12 +19,23 @@ from app.store.records import PURGED, Entry, HeadState, pack_revision, pick_winn
 from app.store.rows import Rows
 from models import SyncedRecord
 
-if TYPE_CHECKING:
-    from app.store.store import Store
-
-__all__ = ["Batch"]
+__all__ = ["Batch", "Owner"]
 
 R = TypeVar("R", bound=SyncedRecord)
+
+
+class Owner(Protocol):
+    """What a batch needs of its store: stamping revisions, writing state."""
+
+    def stamp(self, record: R, parents: list[uuid.UUID]) -> R:
+        """``record`` as a new local revision with these parents."""
+        ...
+
+    def put_meta(self, conn: Connection, name: str, value: Any) -> None:
+        """Write a sealed value inside the open transaction."""
+        ...
+
+
 _UPDATE_HEAD = (
     update(tables.heads)
     .where(tables.heads.c.id == bindparam("key"))
@@ -52,7 +63,7 @@ def checked_json(record: SyncedRecord) -> bytes:
 class Batch:
     """Pending writes for one transaction of one :class:`Store`."""
 
-    def __init__(self, store: Store, rows: Rows, record_ids: list[str]) -> None:
+    def __init__(self, store: Owner, rows: Rows, record_ids: list[str]) -> None:
         self._store = store
         self._rows = rows
         self._states: dict[str, HeadState | None] = dict.fromkeys(record_ids)

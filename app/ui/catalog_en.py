@@ -1,9 +1,27 @@
 """English text of the field app. Every user-facing string lives here (or in a sibling
-catalog for another language); views look strings up through :mod:`app.ui.messages`."""
+catalog for another language); views look strings up through :mod:`app.ui.messages`.
+
+A catalog is a module with ``CODE`` (the Babel locale), ``NAME`` (the language's
+own name), ``TEXT`` and ``ENUMS`` with the same keys as this one, and optionally
+``RTL = True`` and ``FORMATS``. Add it to ``CATALOGS`` in ``app/ui/messages.py``.
+"""
 
 from __future__ import annotations
 
-__all__ = ["ENUMS", "TEXT"]
+from app.ui.formats import Formats
+
+__all__ = ["CODE", "ENUMS", "FORMATS", "NAME", "RTL", "TEXT"]
+
+CODE = "en"
+NAME = "English"
+RTL = False
+# ISO-like on purpose: no month names to misread, the order the form fields use.
+FORMATS = Formats(
+    locale="en",
+    day_pattern="yyyy-MM-dd",
+    moment_pattern="yyyy-MM-dd HH:mm",
+    clock_pattern="HH:mm",
+)
 
 TEXT: dict[str, str] = {
     # -- shell ---------------------------------------------------------------------

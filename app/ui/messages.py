@@ -1,56 +1,128 @@
 """The one place text reaches the user: catalog look-ups and error descriptions.
 
 Views never hard-code strings: they call :func:`t` with a key, :func:`enum_label`
-for a closed vocabulary, :func:`field_error` for a validation code and
-:func:`describe` for an :class:`~app.errors.AppError`. Another language is another
-catalog module with the same keys, chosen with :func:`use_catalog`.
+for a closed vocabulary, :func:`field_error` for a validation code, :func:`say`
+for what the registry of record types describes and :func:`describe` for an
+:class:`~app.errors.AppError`; dates and numbers go through :func:`formats`.
+
+Each session (each browser tab) has its own :class:`Language`, set by the shell
+with :func:`use_language`; look-ups read the language of the session whose
+event is being handled, so one tab switching language leaves the others alone.
+Another language is another catalog module with the same keys (see
+``catalog_en.py``), listed in :data:`CATALOGS`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
+
+import flet as ft
 
 from app.errors import AppError, AuthRequired, Rejected, WrongPassphrase
 from app.services import Cards, Day, Label, Labels, Moment, Text, Value
 from app.ui import catalog_en
-from app.ui.formats import ENGLISH, Formats
+from app.ui.formats import Formats
 
 __all__ = [
+    "CATALOGS",
+    "ENGLISH",
+    "LANGUAGES",
+    "CardTitles",
+    "Language",
+    "current",
     "describe",
     "describe_code",
     "enum_label",
     "field_error",
+    "formats",
     "has",
+    "language_from",
     "say",
     "show_value",
     "t",
     "tn",
-    "use_catalog",
+    "use_language",
 ]
 
-_text: Mapping[str, str] = catalog_en.TEXT
-_enums: Mapping[str, Mapping[str, str]] = catalog_en.ENUMS
-_formats: Formats = ENGLISH
 CardTitles = Callable[[list[str]], list[str]]
 
 
-def use_catalog(
-    text: Mapping[str, str], enums: Mapping[str, Mapping[str, str]]
-) -> None:
-    """Switch language: later look-ups read these tables."""
-    global _text, _enums
-    _text, _enums = text, enums
+@dataclass(frozen=True)
+class Language:
+    """One language of the UI: its catalog, its formats, its direction."""
+
+    code: str
+    name: str
+    text: Mapping[str, str]
+    enums: Mapping[str, Mapping[str, str]]
+    formats: Formats
+    rtl: bool = False
+
+
+def language_from(module: ModuleType) -> Language:
+    """The :class:`Language` a catalog module describes.
+
+    A catalog module holds ``CODE`` (``"fr"``), ``NAME`` (in its own language),
+    ``TEXT`` and ``ENUMS``, and optionally ``RTL`` and ``FORMATS`` (a
+    :class:`Formats`; by default the locale's own CLDR formats).
+    """
+    code = str(module.CODE)
+    return Language(
+        code=code,
+        name=str(module.NAME),
+        text=module.TEXT,
+        enums=module.ENUMS,
+        formats=getattr(module, "FORMATS", None) or Formats(locale=code),
+        rtl=bool(getattr(module, "RTL", False)),
+    )
+
+
+#: Every catalog of the app, the first one the default.
+CATALOGS: tuple[ModuleType, ...] = (catalog_en,)
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang for lang in (language_from(m) for m in CATALOGS)
+}
+ENGLISH = LANGUAGES["en"]
+_SESSION_KEY = "parley.language"
+
+
+def use_language(page: ft.Page, language: Language | None) -> Language:
+    """Make ``language`` (default: the first catalog's) the language of the
+    session that owns ``page``; returns it."""
+    chosen = language or ENGLISH
+    page.session.store.set(_SESSION_KEY, chosen)
+    return chosen
+
+
+def current() -> Language:
+    """The language of the session whose event is being handled (else English)."""
+    try:
+        page = ft.context.page
+    except RuntimeError:  # outside any session (tools, tests of plain text)
+        return ENGLISH
+    try:
+        found = page.session.store.get(_SESSION_KEY)
+    except RuntimeError:  # the session is gone
+        return ENGLISH
+    return found if isinstance(found, Language) else ENGLISH
+
+
+def formats() -> Formats:
+    """How dates and numbers are written in the current session's language."""
+    return current().formats
 
 
 def has(key: str) -> bool:
     """True when the catalog knows ``key``."""
-    return key in _text
+    return key in current().text
 
 
 def t(key: str, **values: Any) -> str:
     """The text for ``key`` with ``values`` filled in (the key itself if missing)."""
-    template = _text.get(key, key)
+    template = current().text.get(key, key)
     return template.format(**values) if values else template
 
 
@@ -64,12 +136,7 @@ def enum_label(group: str, value: str | None) -> str:
     """Display label of a closed-vocabulary value (``""`` for none)."""
     if not value:
         return ""
-    return _enums.get(group, {}).get(value, value)
-
-
-def formats() -> Formats:
-    """How dates and numbers are written in the current language."""
-    return _formats
+    return current().enums.get(group, {}).get(value, value)
 
 
 def show_value(value: Value, *, cards: CardTitles | None = None) -> str:
@@ -83,9 +150,9 @@ def show_value(value: Value, *, cards: CardTitles | None = None) -> str:
     if isinstance(value, Cards):
         return ", ".join(cards(list(value.ids))) if cards else ""
     if isinstance(value, Moment):
-        return _formats.moment(value.at)
+        return formats().moment(value.at)
     if isinstance(value, Day):
-        return _formats.day(value.on)
+        return formats().day(value.on)
     return str(value)
 
 

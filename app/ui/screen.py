@@ -2,35 +2,37 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import flet as ft
 
 from app.services import Services
+from app.ui.components.nav import nav_bar
+from app.ui.components.widgets import icon_action
+from app.ui.host import Host
 from app.ui.messages import t
-from app.ui.widgets import icon_action
+from app.ui.where import path_of
 
-if TYPE_CHECKING:
-    from app.ui.shell import Shell
-
-__all__ = ["FormScreen", "Screen"]
+__all__ = ["FormScreen", "Screen", "ScreenFactory"]
 
 
 class Screen:
     """One screen. ``build`` reads through services and returns a fresh view.
 
     Screens keep no decrypted data beyond their controls; when the app locks, the
-    shell drops every view and screen object.
+    shell drops every view and screen object. A screen knows its session only as
+    a :class:`~app.ui.host.Host`.
     """
 
-    #: set by the route table: the route this screen was opened on
+    #: set by the shell: the location this screen shows (path and parameters)
     route: str = "/"
     #: index in the bottom navigation bar, for top-level screens
     tab: int | None = None
-    #: the route Back returns to (set by the shell from the route table)
+    #: the location Back returns to (set by the shell from the route table)
     parent_route: str | None = None
 
-    def __init__(self, shell: Shell, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         self.shell = shell
         self.params = params
 
@@ -60,24 +62,23 @@ class Screen:
             # A key per build too: a screen rebuilt on the same route whose body
             # matched the old one by key would have its controls frozen by Flet's
             # diff, and a later change to them (a sync status...) would raise.
-            key=f"body:{self.route}:{id(self)}",
+            key=f"body:{path_of(self.route)}:{id(self)}",
             spacing=12,
             scroll=ft.ScrollMode.AUTO,
             expand=True,
             horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
-        lock = icon_action(
-            ft.Icons.LOCK, t("action.lock"), self.shell.on(self.shell.lock_now)
-        )
+        host = self.shell
+        lock = icon_action(ft.Icons.LOCK, t("action.lock"), host.on(self._lock))
         back, parent = None, self.parent_route
         if parent is not None:
             back = icon_action(
                 ft.Icons.ARROW_BACK,
                 t("action.back"),
-                self.shell.on(lambda _: self.shell.go(parent)),
+                host.on(lambda _: host.go(parent)),
             )
         return ft.View(
-            route=self.route,
+            route=path_of(self.route),
             appbar=ft.AppBar(
                 leading=back,
                 automatically_imply_leading=False,
@@ -86,14 +87,15 @@ class Screen:
                 bgcolor="#dfe9ee",
             ),
             controls=[self.column],
-            navigation_bar=self.shell.nav_bar(self.tab)
-            if self.tab is not None
-            else None,
+            navigation_bar=nav_bar(host, self.tab) if self.tab is not None else None,
             padding=ft.Padding.symmetric(horizontal=16, vertical=8),
             # The system back button goes to the parent screen, not out of the app.
             can_pop=parent is None,
-            on_confirm_pop=self.shell.on(self._system_back) if parent else None,
+            on_confirm_pop=host.on(self._system_back) if parent else None,
         )
+
+    def _lock(self, _: Any) -> None:
+        self.shell.lock()
 
     async def _system_back(self, e: ft.ControlEvent) -> None:
         view = e.control
@@ -101,6 +103,10 @@ class Screen:
             await view.confirm_pop(False)
         if self.parent_route is not None:
             self.shell.go(self.parent_route)
+
+
+#: What the route table holds: build the screen of a location's parameters.
+ScreenFactory = Callable[[Host, dict[str, str]], Screen]
 
 
 class FormScreen(Screen):
@@ -112,7 +118,7 @@ class FormScreen(Screen):
 
     form_name = "form"
 
-    def __init__(self, shell: Shell, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         self._initial: dict[str, Any] | None = None
         self.restored = False

@@ -3,7 +3,13 @@
 Keys never outlive the session that unlocked them: each session builds its own
 :class:`~app.services.Services` through the shared :class:`~app.services.VaultGate`.
 Locking (the lock control, hiding the app, idling, disconnecting) first keeps the
-form on screen as an encrypted draft, then closes the store and drops every view.
+form on screen as an encrypted draft, then closes the store and drops every view
+and the session's UI state.
+
+Screens see the shell only through :class:`~app.ui.host.Host`. Navigation works
+with locations (a path and what it shows, :mod:`app.ui.where`); the address bar
+and the browser history get the path alone, so they never name a record, and the
+shell's own back stack turns the browser's Back into the location it left.
 """
 
 from __future__ import annotations
@@ -11,22 +17,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import flet as ft
 
 from app.errors import AppError, StoreLocked
-from app.services import Services, VaultGate
+from app.services import Services, SyncStatus, VaultGate
 from app.settings import Settings
 from app.ui.feedback import Feedback
-from app.ui.messages import t
-from app.ui.routes import TABS, Routes
+from app.ui.messages import Language, t, use_language
+from app.ui.routes import Routes
 from app.ui.screen import FormScreen, Screen
-from app.ui.syncbridge import attach_sync
+from app.ui.state import SessionState
+from app.ui.syncbridge import SyncBridge
 from app.ui.theme import apply_theme
+from app.ui.where import location, path_of, split
 
-__all__ = ["Shell"]
+__all__ = ["Shell", "ViewFactory"]
 
 log = logging.getLogger("parley.ui")
 
@@ -36,8 +44,6 @@ _LOCKING_STATES = {
     ft.AppLifecycleState.DETACH,
 }
 _WAKING_STATES = {ft.AppLifecycleState.SHOW, ft.AppLifecycleState.RESUME}
-
-
 _VIEW_PARTS = (
     "route",
     "controls",
@@ -49,6 +55,9 @@ _VIEW_PARTS = (
     "can_pop",
     "on_confirm_pop",
 )
+_HISTORY = 100
+#: Builds a view the shell shows outside the route table (lock, loading).
+ViewFactory = Callable[["Shell", str], ft.View]
 
 
 def _refill(target: ft.View, source: ft.View) -> ft.View:
@@ -58,7 +67,7 @@ def _refill(target: ft.View, source: ft.View) -> ft.View:
 
 
 class Shell(Feedback):
-    """Routing, locking, drafts and feedback for one session."""
+    """Routing, locking, drafts and feedback for one session (a :class:`Host`)."""
 
     def __init__(
         self,
@@ -67,30 +76,35 @@ class Shell(Feedback):
         gate: VaultGate,
         settings: Settings,
         routes: Routes,
+        lock_view: ViewFactory,
+        loading_view: ViewFactory,
+        language: Language | None = None,
         clock: Callable[[], float] = time.monotonic,
         tick_s: float | None = 1.0,
     ) -> None:
         self.page = page
-        self.gate = gate
+        self._gate = gate
         self.settings = settings
         self.routes = routes
+        self._lock_view = lock_view
+        self._loading_view = loading_view
         self._clock = clock
         self._tick_s = tick_s
         self._services: Services | None = None
         self.screen: Screen | None = None
         self._shown = ""
+        self._history: list[str] = []
         self._last_touch = clock()
         self._idle_s = settings.idle_timeout_s
         self._saved_draft: dict[str, Any] | None = None
         self._closed = False
+        self._state = SessionState()
+        self._bridge: SyncBridge | None = None
         # A screen was drawn before the session's records were loaded: redraw it
         # once they are.
         self._awaiting_records = False
         self._stop_records: Callable[[], None] | None = None
-        #: UI-only state of this unlocked session (filters...), dropped on lock
-        self.state: dict[str, Any] = {}
-        #: set by the guidance feature: opens a card by id (``method-direct_dialogue``)
-        self.open_card: Callable[[str], None] | None = None
+        self.language = use_language(page, language)
 
     # -- start ---------------------------------------------------------------------
 
@@ -98,13 +112,16 @@ class Shell(Feedback):
         """Wire page events, show the first screen, start the idle clock."""
         apply_theme(self.page)
         self.page.title = t("app.title")
+        self.page.rtl = self.language.rtl
         self.page.on_route_change = self._on_route_change
         self.page.on_view_pop = self._on_view_pop
         self.page.on_app_lifecycle_state_change = self._on_lifecycle
         self.page.on_disconnect = self._on_disconnect
         self.page.on_close = self._on_close
         self._watch_activity()
-        self.render(self.page.route or "/")
+        # A deep link may only name a screen, never a record: parameters in the
+        # first URL are not taken.
+        self.render(path_of(self.page.route or "/"))
         if self._tick_s:
             self.page.run_task(self._ticker)
 
@@ -119,7 +136,23 @@ class Shell(Feedback):
 
         session.dispatch_event = dispatch  # type: ignore[assignment, method-assign]
 
-    # -- services ------------------------------------------------------------------
+    def use_language(self, language: Language) -> None:
+        """Show this session (only this one) in ``language`` from now on.
+
+        Call it from one of this session's event handlers (a settings choice):
+        text is looked up for the session whose event is being handled.
+        """
+        self.language = use_language(self.page, language)
+        self.page.rtl = language.rtl
+        self.page.title = t("app.title")
+        self.refresh()
+
+    # -- Host ----------------------------------------------------------------------
+
+    @property
+    def gate(self) -> VaultGate:
+        """The process-wide gate (the lock screens use it)."""
+        return self._gate
 
     @property
     def unlocked(self) -> bool:
@@ -137,19 +170,15 @@ class Shell(Feedback):
             raise StoreLocked()
         return self._services
 
-    def opened(self, services: Services) -> None:
-        """Called by the unlock screen: keep the services, go back to work."""
-        self._services = services
-        self._stop_records = services.on_records_changed(self._records_changed)
-        attach_sync(self, services, refresh_s=30.0 if self._tick_s else None)
-        self._idle_s = services.preferences.idle_timeout_s()
-        self.touch()
-        # The form on screen at the lock shows its own "restored" banner.
-        draft = services.drafts.take_resume()
-        route = draft.route if draft else self.page.route
-        if not route or route.startswith("/unlock"):
-            route = "/"
-        self.go(route)
+    @property
+    def state(self) -> SessionState:
+        """This session's UI state; a fresh one after each lock."""
+        return self._state
+
+    @property
+    def shown(self) -> str:
+        """The location on display (while a screen is built: the one it replaces)."""
+        return self._shown
 
     @property
     def records_ready(self) -> bool:
@@ -162,6 +191,43 @@ class Shell(Feedback):
             return True
         self._awaiting_records = True
         return services.ready  # loaded meanwhile: the redraw is not needed
+
+    def update(self) -> None:
+        """Send every pending change now."""
+        self.page.update()
+
+    def run_task(
+        self, action: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any
+    ) -> None:
+        """Run a coroutine on this session's loop."""
+        self.page.run_task(action, *args, **kwargs)
+
+    def watch_sync(self, owner: object, watcher: Callable[[SyncStatus], None]) -> None:
+        """Call ``watcher`` with new sync statuses while ``owner`` is on screen."""
+        if self._bridge is not None:
+            self._bridge.watch(owner, watcher)
+
+    def opened(self, services: Services) -> None:
+        """Called by the unlock screen: keep the services, go back to work."""
+        self._services = services
+        self._stop_records = services.on_records_changed(self._records_changed)
+        if self._bridge is not None:
+            self._bridge.detach()
+        self._bridge = SyncBridge(
+            self, services, refresh_s=30.0 if self._tick_s else None
+        )
+        self._idle_s = services.preferences.idle_timeout_s()
+        self.touch()
+        # The form on screen at the lock shows its own "restored" banner.
+        draft = services.drafts.take_resume()
+        where = draft.route if draft else self._shown
+        if not where or path_of(where) == "/unlock":
+            where = "/"
+        self.go(where)
+
+    def set_idle_timeout(self, seconds: int) -> None:
+        """Apply a new auto-lock delay at once."""
+        self._idle_s = seconds
 
     def _records_changed(self) -> None:
         """Any thread: the records were loaded, or changed."""
@@ -179,60 +245,71 @@ class Shell(Feedback):
         except RuntimeError:  # the session's loop is gone (tab closed)
             return
 
-    def set_idle_timeout(self, seconds: int) -> None:
-        """Apply a new auto-lock delay at once."""
-        self._idle_s = seconds
-
     # -- navigation ----------------------------------------------------------------
 
-    def go(self, route: str) -> None:
-        """Show ``route`` now and put it in the address bar / back stack."""
-        self.render(route)
-        self.page.navigate(route)
+    def go(self, route: str, **params: str) -> None:
+        """Show a location now; the address bar and history get its path only."""
+        path, known = split(route)
+        where = location(path, {**known, **params})
+        self._history = [*self._history, where][-_HISTORY:]
+        self.render(where)
+        self.page.navigate(path)
 
     def refresh(self) -> None:
         """Rebuild the current screen from the vault."""
         self.render(self._shown or "/", keep_draft=False)
 
+    def show_lock(self) -> None:
+        """Draw the lock screen again."""
+        self.render("/unlock", keep_draft=False)
+
     def _on_route_change(self, e: ft.RouteChangeEvent) -> None:
-        if e.route != self._shown:
-            self.render(e.route)
+        path = path_of(e.route or "/")
+        if path != path_of(self._shown):
+            self.render(self._recall(path))
+
+    def _recall(self, path: str) -> str:
+        """The browser went back (or forward) to ``path``: the location it left
+        there, found in this session's own history (the URL holds no more)."""
+        for index in range(len(self._history) - 2, -1, -1):
+            if path_of(self._history[index]) == path:
+                self._history = self._history[: index + 1]
+                return self._history[index]
+        return path
 
     async def _on_view_pop(self, e: ft.ViewPopEvent) -> None:
         screen = self.screen
         self.go(screen.parent_route if screen and screen.parent_route else "/")
 
-    def render(self, route: str, *, keep_draft: bool = True) -> None:
-        """Build the views for ``route`` (or the unlock screen when locked)."""
+    def render(self, where: str, *, keep_draft: bool = True) -> None:
+        """Build the view of a location (or the lock screen when locked)."""
         if keep_draft:
             self.autosave()
         self._saved_draft = None
         if not self.unlocked:
-            from app.ui.views.unlock import lock_screen
-
-            self._show([lock_screen(self)], route)
+            self.screen = None
+            self._show([self._lock_view(self, "/unlock")], where)
             return
-        found = self.routes.resolve(route) or self.routes.resolve("/")
+        found = self.routes.resolve(where)
+        if found is None:  # an unknown screen, or one missing what it shows
+            where, found = "/", self.routes.resolve("/")
         assert found is not None
         spec, params = found
         if spec.records and not self.records_ready:
-            from app.ui.views.loading import loading_screen
-
             self.screen = None
-            self._show([loading_screen(self, route)], route)
+            self._show([self._loading_view(self, spec.path)], where)
             return
         screen = spec.screen(self, params)
-        screen.route, screen.tab = route, spec.tab
-        below = self.routes.parent_of(spec, params)
+        screen.route, screen.tab = location(spec.path, params), spec.tab
         # One view at a time: Back is our own button (and the system back is
         # intercepted), because popping a stacked view costs Flet's web client
         # ~0.7 s, against ~0.2 s for refilling the view already on screen.
-        screen.parent_route = below[1] if below else None
+        screen.parent_route = self.routes.parent_of(spec, params)
         self.screen = screen
-        self._show([screen.build()], route)
+        self._show([screen.build()], screen.route)
 
-    def _show(self, views: list[ft.View], route: str) -> None:
-        self._shown = route
+    def _show(self, views: list[ft.View], where: str) -> None:
+        self._shown = where
         kept = list(self.page.views)
         for index, view in enumerate(views):
             if index < len(kept) and (index == 0 or kept[index].route == view.route):
@@ -244,31 +321,11 @@ class Shell(Feedback):
         self.page.views.extend(views)
         self.page.update()
 
-    def nav_bar(self, selected: int) -> ft.NavigationBar:
-        """The bottom navigation of top-level screens."""
-
-        def change(e: ft.Event[ft.NavigationBar]) -> None:
-            index = e.control.selected_index or 0
-            self.go(TABS[index][0])
-
-        return ft.NavigationBar(
-            selected_index=selected,
-            destinations=[
-                ft.NavigationBarDestination(icon=getattr(ft.Icons, icon), label=t(key))
-                for _, key, icon in TABS
-            ],
-            on_change=self.on(change),
-        )
-
     # -- locking -------------------------------------------------------------------
 
     def touch(self) -> None:
         """Note user activity (resets the idle clock)."""
         self._last_touch = self._clock()
-
-    def lock_now(self, _: Any = None) -> None:
-        """The lock control."""
-        self.lock()
 
     def lock(self) -> None:
         """Keep the form as a draft, drop the keys, clear every decrypted view."""
@@ -276,7 +333,8 @@ class Shell(Feedback):
         if services is None:
             return
         screen, self.screen = self.screen, None
-        self.state.clear()
+        self._state = SessionState()
+        self._history = []
         self._awaiting_records = False
         if self._stop_records is not None:
             self._stop_records()
@@ -288,6 +346,9 @@ class Shell(Feedback):
             log.warning("draft not kept on lock: %s", err.code)
         finally:
             services.close()
+            if self._bridge is not None:
+                self._bridge.detach()
+                self._bridge = None
         while self.page.pop_dialog() is not None:
             pass
         self.render(self._shown or "/", keep_draft=False)

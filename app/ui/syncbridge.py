@@ -15,28 +15,44 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Protocol
 
 from app.errors import StoreLocked
 from app.services import Services, SyncStatus
 
-if TYPE_CHECKING:
-    from app.ui.shell import Shell
-
-__all__ = ["SyncBridge", "attach_sync", "bridge_of"]
+__all__ = ["SyncBridge"]
 
 log = logging.getLogger("parley.ui")
-_KEY = "sync.bridge"
 
 Watcher = Callable[[SyncStatus], None]
+
+
+class _Session(Protocol):
+    """What the bridge needs of the shell."""
+
+    @property
+    def screen(self) -> object | None: ...
+
+    @property
+    def services(self) -> Services: ...
+
+    def run_task(
+        self, action: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any
+    ) -> None: ...
+
+    def update(self) -> None: ...
+
+    def lock(self) -> None: ...
+
+    def show_lock(self) -> None: ...
 
 
 class SyncBridge:
     """Delivers sync status to the screen on display; handles the remote wipe."""
 
     def __init__(
-        self, shell: Shell, services: Services, *, refresh_s: float | None
+        self, shell: _Session, services: Services, *, refresh_s: float | None
     ) -> None:
         self.shell = shell
         self.services = services
@@ -74,20 +90,10 @@ class SyncBridge:
             except Exception as exc:  # never let a background update crash the loop
                 log.error("sync update failed: %s", type(exc).__name__)
 
-        if not self._loop_alive():
-            # The session is gone (tab closed): scheduling would only leave a
-            # coroutine that never runs.
-            self.detach()
-            return
         try:
-            self.shell.page.run_task(run)
-        except RuntimeError:  # closed in between
+            self.shell.run_task(run)
+        except RuntimeError:  # the session's loop is gone (tab closed)
             self.detach()
-
-    def _loop_alive(self) -> bool:
-        connection = getattr(self.shell.page.session, "connection", None)
-        loop = getattr(connection, "loop", None)
-        return loop is not None and not loop.is_closed()
 
     def detach(self) -> None:
         """Stop listening (idempotent)."""
@@ -120,7 +126,7 @@ class SyncBridge:
         for _, watcher in self._watchers:
             watcher(status)
         if self._watchers:
-            self.shell.page.update()
+            self.shell.update()
 
     async def _deliver(self) -> None:
         with self._lock:
@@ -139,7 +145,7 @@ class SyncBridge:
         if mine:
             self.shell.lock()
         else:
-            self.shell.render("/", keep_draft=False)
+            self.shell.show_lock()
 
     async def _refresh_every(self, period: float) -> None:
         # Relative times ("5 min ago") age between syncs.
@@ -148,21 +154,3 @@ class SyncBridge:
             if not self.active:
                 return
             self.show(self.services.sync.status())
-
-
-def attach_sync(
-    shell: Shell, services: Services, *, refresh_s: float | None = 30.0
-) -> SyncBridge:
-    """Bridge ``services``' sync to ``shell`` (called when a session unlocks)."""
-    old = bridge_of(shell)
-    if old is not None:
-        old.detach()
-    bridge = SyncBridge(shell, services, refresh_s=refresh_s)
-    shell.state[_KEY] = bridge
-    return bridge
-
-
-def bridge_of(shell: Shell) -> SyncBridge | None:
-    """The session's bridge, or ``None`` while locked."""
-    found = shell.state.get(_KEY)
-    return found if isinstance(found, SyncBridge) else None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.services import SyncState, SyncStatus
-from app.ui.messages import describe_code, t
+from app.ui.messages import describe_code, formats, t
 
 __all__ = ["Progress", "ago", "badge", "failure", "progress", "size"]
 
@@ -26,11 +26,12 @@ def ago(when: datetime, now: datetime) -> str:
 
 def size(n: int) -> str:
     """A byte count a person can read: ``820 B``, ``14.2 KB``, ``3.1 MB``."""
+    fmt = formats()
     if n < 1024:
-        return t("size.bytes", n=n)
+        return t("size.bytes", n=fmt.number(n))
     if n < 1024 * 1024:
-        return t("size.kb", n=f"{n / 1024:.1f}")
-    return t("size.mb", n=f"{n / (1024 * 1024):.1f}")
+        return t("size.kb", n=fmt.decimal(n / 1024))
+    return t("size.mb", n=fmt.decimal(n / (1024 * 1024)))
 
 
 @dataclass(frozen=True, slots=True)

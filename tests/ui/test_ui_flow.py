@@ -133,7 +133,7 @@ async def test_contact_validation_error_keeps_input_then_saves(
     await tab.type("Date (YYYY-MM-DD)", "2024-05-31")
     await tab.type("Commitment 1", "Open the gate at 8")
     await tab.press("Save")
-    assert tab.route.startswith("/record/")
+    assert tab.route == "/record"
     assert tab.has_text("Let trucks pass")
     assert tab.has_text("Direct dialogue")
 
@@ -146,7 +146,7 @@ async def test_actor_search_matches_alias(unlocked: Unlocked) -> None:
     await tab.type("Aliases (one per line)", "The Hawks")
     await tab.pick("Militia / self-defence")
     await tab.press("Save")
-    assert tab.route.startswith("/actor/")
+    assert tab.route == "/actor"
     assert tab.has_text("Also known as: The Hawks")
     await tab.back()
     await tab.type("Search name or alias", "hawk")
@@ -163,8 +163,8 @@ async def test_delete_asks_first_and_leaves_history(unlocked: Unlocked) -> None:
     await tab.press("Save log")
     await tab.nav("Records")
     await tab.open_row("Checkpoint: Passed")
-    assert tab.route.startswith("/record/")
-    record_route = tab.route
+    assert tab.route == "/record"
+    record_id = tab.params["id"]
     await tab.press("Delete")
     dialogs = [c for c in tab.walk() if isinstance(c, ft.AlertDialog) and c.open]
     assert dialogs
@@ -177,7 +177,6 @@ async def test_delete_asks_first_and_leaves_history(unlocked: Unlocked) -> None:
     await tab.tap(delete[0])
     assert tab.route == "/records"
     assert tab.has_text("No records match.")
-    record_id = record_route.rsplit("/", 1)[1]
     history = _services(tab).records.history(record_id)
     assert history[-1].deleted
 

@@ -88,7 +88,7 @@ async def test_lock_leaves_no_decrypted_record_reachable_from_the_session(
     shell.go("/")
     shell.go("/records")
     await tab.type("Search records", MARKER)
-    shell.go(f"/record/{contact_id}")
+    shell.go("/record", id=contact_id)
     assert tab.has_text(f"{MARKER} water point")
     roots = [shell, tab.page, tab.session, services]
     assert decrypted(roots), "the probe must see the records while unlocked"

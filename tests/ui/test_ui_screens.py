@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 
+import pytest
 from harness import Tab
+
+from app.ui.views import contact as contact_view
 
 Unlocked = Callable[[], Awaitable[Tab]]
 
@@ -30,27 +33,23 @@ async def test_planned_contact_shows_upcoming_and_is_done_in_one_tap(
 
 
 async def test_method_chip_opens_its_guidance_card_without_marking_it(
-    unlocked: Unlocked,
+    unlocked: Unlocked, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tab = await unlocked()
     opened: list[str] = []
-    _shell(tab).open_card = opened.append
+
+    def opening(_host: object, card_id: str, *, target: object) -> None:
+        opened.append(card_id)
+
+    monkeypatch.setattr(contact_view, "open_card", opening)
     await tab.press("New contact")
     await tab.press("Guidance on Direct dialogue")
     await tab.press("Guidance on Quid pro quo, compromise")
     assert opened == ["method-direct_dialogue", "approach-quid_pro_quo"]
     await tab.press("Save")
-    record_id = tab.route.rsplit("/", 1)[1]
+    record_id = tab.params["id"]
     # Reading is not consulting: the card screen's own action marks it.
     assert _shell(tab).services.contacts.form(record_id).cards == []
-
-
-async def test_without_guidance_no_card_links_are_shown(unlocked: Unlocked) -> None:
-    tab = await unlocked()
-    _shell(tab).open_card = None
-    await tab.press("New contact")
-    labels = [getattr(c, "label", None) for c in tab.top()]
-    assert not any(str(label).startswith("Guidance on") for label in labels)
 
 
 async def test_idle_setting_applies_at_once(unlocked: Unlocked) -> None:
@@ -97,7 +96,8 @@ async def test_change_passphrase_from_settings(unlocked: Unlocked) -> None:
     await tab.press("Lock now")
     await tab.type("Passphrase", "a brand new phrase")
     await tab.press("Unlock")
-    assert tab.has_text("Latest records")
+    # Unlocked with the new words, back on the screen it locked on.
+    assert tab.route == "/settings" and not tab.has_text("Unlock Parley")
 
 
 async def test_records_filter_and_search_narrow_the_list(unlocked: Unlocked) -> None:

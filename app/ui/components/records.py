@@ -9,9 +9,9 @@ from __future__ import annotations
 import flet as ft
 
 from app.services import Detail, RecordRow
+from app.ui.components.widgets import Handler, marker, note
 from app.ui.messages import CardTitles, enum_label, formats, say, show_value, t
 from app.ui.theme import TEXT, TEXT_SMALL
-from app.ui.widgets import Handler, marker, note
 
 __all__ = [
     "detail_lines",

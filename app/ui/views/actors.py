@@ -9,12 +9,10 @@ import flet as ft
 
 from app.errors import AppError, ValidationFailed
 from app.services import ActorForm, ActorRow
-from app.ui.chips import ChipGroup, Picker
+from app.ui.components.chips import ChipGroup, Picker
+from app.ui.components.forms import restored_banner, save_bar
 from app.ui.components.records import record_tile
-from app.ui.messages import enum_label, field_error, t
-from app.ui.screen import FormScreen, Screen
-from app.ui.views.checkpoint import restored_banner, save_bar
-from app.ui.widgets import (
+from app.ui.components.widgets import (
     field,
     icon_action,
     label,
@@ -22,6 +20,9 @@ from app.ui.widgets import (
     primary,
     section_title,
 )
+from app.ui.host import Host
+from app.ui.messages import enum_label, field_error, t
+from app.ui.screen import FormScreen, Screen
 from models.enums import ActorType, Influence, Stance
 
 __all__ = ["ActorFormScreen", "ActorScreen", "ActorsScreen"]
@@ -30,7 +31,7 @@ __all__ = ["ActorFormScreen", "ActorScreen", "ActorsScreen"]
 class ActorsScreen(Screen):
     """Every actor; the search matches names, aliases and areas."""
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         self.search = field(t("actors.search"), on_change=self._changed)
         self.search.prefix_icon = ft.Icons.SEARCH
@@ -84,7 +85,7 @@ class ActorsScreen(Screen):
                     ft.Column(lines, spacing=2, expand=True),
                 ]
             ),
-            on_click=self.shell.on(lambda _: self.shell.go(f"/actor/{row.id}")),
+            on_click=self.shell.on(lambda _: self.shell.go("/actor", id=row.id)),
             padding=ft.Padding.symmetric(vertical=10, horizontal=4),
             border=ft.Border.only(bottom=ft.BorderSide(1, "#d0d0d0")),
             ink=True,
@@ -110,7 +111,7 @@ class ActorsScreen(Screen):
 class ActorScreen(Screen):
     """One actor: its mapping fields and every log and contact with it."""
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         self.page_data = self.services.actors.page(params["id"])
 
@@ -120,12 +121,12 @@ class ActorScreen(Screen):
 
     def actions(self) -> list[ft.Control]:
         """Edit."""
-        route = f"/actor/{self.params['id']}/edit"
+        actor_id = self.params["id"]
         return [
             icon_action(
                 ft.Icons.EDIT,
                 t("action.edit"),
-                self.shell.on(lambda _: self.shell.go(route)),
+                self.shell.on(lambda _: self.shell.go("/actor/edit", id=actor_id)),
             )
         ]
 
@@ -168,7 +169,7 @@ class ActorScreen(Screen):
         return lines
 
     def _opener(self, record_id: str) -> Any:
-        return lambda _: self.shell.go(f"/record/{record_id}")
+        return lambda _: self.shell.go("/record", id=record_id)
 
 
 class ActorFormScreen(FormScreen):
@@ -176,7 +177,7 @@ class ActorFormScreen(FormScreen):
 
     form_name = "actor"
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         svc = self.services
         base = svc.actors.form(params["id"]) if "id" in params else ActorForm()
@@ -233,7 +234,9 @@ class ActorFormScreen(FormScreen):
     def body(self) -> list[ft.Control]:
         """Name first; everything else is optional."""
         return [
-            restored_banner(self),
+            restored_banner(
+                self.shell, visible=self.restored, on_discard=self.discard_draft
+            ),
             self.name,
             self.aliases,
             label("actor.type"),
@@ -265,5 +268,5 @@ class ActorFormScreen(FormScreen):
             self.shell.toast(t("contact.fix_errors"))
             return
         self.saved()
-        self.shell.go(f"/actor/{actor_id}")
+        self.shell.go("/actor", id=actor_id)
         self.shell.toast(t("actor.saved"))

@@ -11,48 +11,18 @@ import flet as ft
 
 from app.errors import ValidationFailed
 from app.services import CheckpointForm
-from app.ui.chips import ChipGroup, Picker
-from app.ui.messages import field_error, t
+from app.ui.components.chips import ChipGroup, Picker
+from app.ui.components.forms import restored_banner, save_bar
+from app.ui.components.widgets import field, note, primary, secondary
+from app.ui.host import Host
+from app.ui.messages import field_error, formats, t
 from app.ui.screen import FormScreen
-from app.ui.theme import GAP
-from app.ui.widgets import field, note, primary, secondary
 from models.enums import AccessConstraint, CheckpointOutcome
 
-__all__ = ["CheckpointScreen", "QuickLogScreen", "save_bar"]
+__all__ = ["CheckpointScreen", "QuickLogScreen"]
 
 OUTCOMES = [o.value for o in CheckpointOutcome]
 CONSTRAINTS = [c.value for c in AccessConstraint]
-
-
-def save_bar(*buttons: ft.Control) -> ft.BottomAppBar:
-    """The bottom bar holding a form's save buttons, always within thumb reach."""
-    return ft.BottomAppBar(
-        content=ft.Row(list(buttons), spacing=GAP),
-        height=80,
-        padding=ft.Padding.symmetric(horizontal=16, vertical=10),
-        bgcolor="#eef3f5",
-    )
-
-
-def restored_banner(screen: FormScreen) -> ft.Control:
-    """Says a draft was put back, with a way to throw it away."""
-    return ft.Container(
-        content=ft.Row(
-            [
-                ft.Icon(ft.Icons.RESTORE, color="#7a4d00"),
-                ft.Text(t("unlock.draft_restored"), size=15, expand=True),
-                ft.TextButton(
-                    content=ft.Text(t("action.discard")),
-                    on_click=screen.shell.on(lambda _: screen.discard_draft()),
-                    height=48,
-                ),
-            ]
-        ),
-        bgcolor="#ffe2a8",
-        border_radius=8,
-        padding=8,
-        visible=screen.restored,
-    )
 
 
 class QuickLogScreen(FormScreen):
@@ -60,7 +30,7 @@ class QuickLogScreen(FormScreen):
 
     form_name = "quick"
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         self.observed = dt.datetime.now(dt.UTC)
         choices = self.services.checkpoints.quick_choices()
@@ -116,9 +86,11 @@ class QuickLogScreen(FormScreen):
 
     def body(self) -> list[ft.Control]:
         """Three groups of chips."""
-        when = self.observed.astimezone().strftime("%H:%M")
+        when = formats().clock(self.observed)
         return [
-            restored_banner(self),
+            restored_banner(
+                self.shell, visible=self.restored, on_discard=self.discard_draft
+            ),
             note(t("quick.observed", when=when)),
             self.place.control,
             self.actor.control,
@@ -156,7 +128,7 @@ class CheckpointScreen(FormScreen):
 
     form_name = "checkpoint"
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         svc = self.services
         form = (
@@ -229,7 +201,9 @@ class CheckpointScreen(FormScreen):
     def body(self) -> list[ft.Control]:
         """All fields, the short ones first."""
         return [
-            restored_banner(self),
+            restored_banner(
+                self.shell, visible=self.restored, on_discard=self.discard_draft
+            ),
             self.observed_at,
             self.place.control,
             self.actor.control,
@@ -271,5 +245,5 @@ class CheckpointScreen(FormScreen):
             self.shell.toast(t("contact.fix_errors"))
             return
         self.saved()
-        self.shell.go(f"/record/{log_id}")
+        self.shell.go("/record", id=log_id)
         self.shell.toast(t("log.saved"))

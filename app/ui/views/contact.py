@@ -11,13 +11,14 @@ import flet as ft
 from app.errors import ValidationFailed
 from app.services import ContactForm
 from app.services.guidance import ConsultTarget
-from app.ui.chips import ChipGroup, Picker
+from app.ui.components.chips import ChipGroup, Picker
+from app.ui.components.forms import restored_banner, save_bar
+from app.ui.components.widgets import field, icon_action, label, primary
+from app.ui.host import Host
 from app.ui.messages import enum_label, field_error, t
 from app.ui.screen import FormScreen
-from app.ui.views.checkpoint import restored_banner, save_bar
 from app.ui.views.contact_rows import RowList
-from app.ui.views.guide_nav import returned_from_guide
-from app.ui.widgets import field, icon_action, label, primary
+from app.ui.views.guide_nav import open_card, returned_from_guide
 from models.enums import (
     Approach,
     ContactKind,
@@ -42,7 +43,7 @@ class ContactScreen(FormScreen):
     form_name = "contact"
 
     def __init__(
-        self, shell: Any, params: dict[str, str], *, planned: bool = False
+        self, shell: Host, params: dict[str, str], *, planned: bool = False
     ) -> None:
         super().__init__(shell, params)
         svc = self.services
@@ -106,8 +107,6 @@ class ContactScreen(FormScreen):
 
     def _card_link(self, prefix: str) -> Any:
         def make(value: str) -> ft.Control | None:
-            if self.shell.open_card is None:
-                return None
             card_id = f"{prefix}-{value}"
             name = enum_label(prefix, value)
             return icon_action(
@@ -120,8 +119,7 @@ class ContactScreen(FormScreen):
 
     def open_card(self, card_id: str) -> None:
         """Open a guidance card; it can then be marked as consulted on this contact."""
-        if self.shell.open_card is not None:
-            self.shell.open_card(card_id)
+        open_card(self.shell, card_id, target=self.consult_target())
 
     def consult_target(self) -> ConsultTarget:
         """What a card read from this form marks as consulted (the shell asks)."""
@@ -278,7 +276,11 @@ class ContactScreen(FormScreen):
 
     def body(self) -> list[ft.Control]:
         """A banner when a draft was restored, then the sections."""
-        controls: list[ft.Control] = [restored_banner(self)]
+        controls: list[ft.Control] = [
+            restored_banner(
+                self.shell, visible=self.restored, on_discard=self.discard_draft
+            )
+        ]
         for name, items in self._sections().items():
             tile = ft.ExpansionTile(
                 title=ft.Text(
@@ -306,7 +308,7 @@ class ContactScreen(FormScreen):
         """The form with Save in the bottom bar."""
         view = super().build()
         if self.from_guide:  # show the consulted cards, next to the method chips
-            self.shell.page.run_task(
+            self.shell.run_task(
                 self.column.scroll_to, scroll_key="section-methods", duration=300
             )
         view.bottom_appbar = save_bar(
@@ -326,7 +328,7 @@ class ContactScreen(FormScreen):
             self.shell.toast(t("contact.fix_errors"))
             return
         self.saved()
-        self.shell.go(f"/record/{contact_id}")
+        self.shell.go("/record", id=contact_id)
         self.shell.toast(t("contact.saved"))
 
     def _show_errors(self, errors: dict[str, str]) -> None:
@@ -342,11 +344,11 @@ class ContactScreen(FormScreen):
         first = next((n for n in self.tiles if n in wrong), None)
         if first is not None:
             # Bring the first section that needs a fix into view.
-            self.shell.page.run_task(
+            self.shell.run_task(
                 self.column.scroll_to, scroll_key=f"section-{first}", duration=300
             )
 
 
-def plan_contact(shell: Any, params: dict[str, str]) -> ContactScreen:
+def plan_contact(shell: Host, params: dict[str, str]) -> ContactScreen:
     """The "plan a contact" route: a contact form that starts as planned."""
     return ContactScreen(shell, params, planned=True)

@@ -7,9 +7,9 @@ from typing import Any
 
 import flet as ft
 
-from app.ui.chips import ChipGroup
+from app.ui.components.chips import ChipGroup
+from app.ui.components.widgets import field, icon_action, secondary
 from app.ui.messages import field_error, t
-from app.ui.widgets import field, icon_action, secondary
 from models.enums import Compliance, FollowUpStatus
 
 __all__ = ["RowList"]

@@ -8,37 +8,34 @@ import flet as ft
 
 from app.errors import AppError
 from app.services.guidance import Card, CardKind
+from app.ui.components.cards import card_tile, empty_note, hit_tile
+from app.ui.components.widgets import (
+    field,
+    icon_action,
+    note,
+    primary,
+    secondary,
+    section_title,
+)
+from app.ui.host import Host
 from app.ui.messages import t
 from app.ui.theme import GAP
-from app.ui.views.guide_nav import (
-    GuideScreen,
-    card_route,
-    card_tile,
-    empty_note,
-    hit_tile,
-)
-from app.ui.widgets import field, icon_action, note, primary, secondary, section_title
+from app.ui.views.guide_nav import GuideScreen, card_route, kind_name
 
 __all__ = ["LibraryScreen", "SavedScreen", "bookmarks_screen", "recent_screen"]
 
-_QUERY = "guide.query"
 # Field use first: what to do, how to argue it, then the groundwork and the actors.
 KIND_ORDER = (CardKind.METHOD, CardKind.APPROACH, CardKind.FOUNDATION, CardKind.ACTOR)
-
-
-def kind_name(kind: CardKind) -> str:
-    """The singular name of a card kind ("Method")."""
-    return t(f"guide.kind.{kind.value}")
 
 
 class LibraryScreen(GuideScreen):
     """Every card grouped by kind; typing in the search box narrows it at once."""
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         self.library = self.services.guidance.library
         self.search = field(
-            t("guide.search"), shell.state.get(_QUERY, ""), on_change=self._changed
+            t("guide.search"), shell.state.guide.query, on_change=self._changed
         )
         self.search.prefix_icon = ft.Icons.SEARCH
         self.search.suffix_icon = icon_action(
@@ -74,14 +71,14 @@ class LibraryScreen(GuideScreen):
 
     def _changed(self, _: Any) -> None:
         try:
-            self.shell.state[_QUERY] = self.search.value or ""
+            self.shell.state.guide.query = self.search.value or ""
             self._fill()
         except AppError as err:
             self.shell.fail(err)
 
     def _clear(self, _: Any) -> None:
         self.search.value = ""
-        self.shell.state[_QUERY] = ""
+        self.shell.state.guide.query = ""
         self._fill()
 
     def _fill(self) -> None:
@@ -145,7 +142,7 @@ class LibraryScreen(GuideScreen):
 class SavedScreen(GuideScreen):
     """The reader's bookmarks, or the cards read lately."""
 
-    def __init__(self, shell: Any, params: dict[str, str], *, which: str) -> None:
+    def __init__(self, shell: Host, params: dict[str, str], *, which: str) -> None:
         super().__init__(shell, params)
         self.which = which
 
@@ -167,11 +164,11 @@ class SavedScreen(GuideScreen):
         ]
 
 
-def bookmarks_screen(shell: Any, params: dict[str, str]) -> SavedScreen:
+def bookmarks_screen(shell: Host, params: dict[str, str]) -> SavedScreen:
     """The ``/guide/bookmarks`` route."""
     return SavedScreen(shell, params, which="bookmarks")
 
 
-def recent_screen(shell: Any, params: dict[str, str]) -> SavedScreen:
+def recent_screen(shell: Host, params: dict[str, str]) -> SavedScreen:
     """The ``/guide/recent`` route."""
     return SavedScreen(shell, params, which="recent")

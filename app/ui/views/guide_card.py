@@ -7,12 +7,13 @@ from typing import Any
 import flet as ft
 
 from app.services.guidance import Card, ConsultTarget
+from app.ui.components.cards import card_tile
+from app.ui.components.forms import save_bar
+from app.ui.components.widgets import icon_action, note, primary
+from app.ui.host import Host
 from app.ui.messages import t
 from app.ui.theme import TEXT
-from app.ui.views.checkpoint import save_bar
-from app.ui.views.guide import kind_name
-from app.ui.views.guide_nav import GuideScreen, card_route, card_tile, consult_target
-from app.ui.widgets import icon_action, note, primary
+from app.ui.views.guide_nav import GuideScreen, card_route, consult_target, kind_name
 
 __all__ = ["CardScreen", "markdown"]
 
@@ -49,10 +50,10 @@ def _heading(text: str) -> ft.Control:
 class CardScreen(GuideScreen):
     """Title, summary, sections, related cards; bookmark; mark consulted."""
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         guidance = self.services.guidance
-        self.card: Card | None = guidance.read(params["card_id"])
+        self.card: Card | None = guidance.read(params["card"])
         self.target: ConsultTarget | None = consult_target(shell)
         self.marked = bool(
             self.card
@@ -120,7 +121,7 @@ class CardScreen(GuideScreen):
 
     def _show_bookmark(self) -> None:
         on = bool(self.card) and self.services.guidance.reading.is_bookmarked(
-            self.params["card_id"]
+            self.params["card"]
         )
         semantics = self.bookmark_action
         assert isinstance(semantics, ft.Semantics)
@@ -131,7 +132,7 @@ class CardScreen(GuideScreen):
         button.icon_color = "#0b4f6c" if on else None
 
     def _toggle_bookmark(self, _: Any) -> None:
-        on = self.services.guidance.reading.toggle_bookmark(self.params["card_id"])
+        on = self.services.guidance.reading.toggle_bookmark(self.params["card"])
         self._show_bookmark()
         self.shell.toast(t("guide.bookmarked" if on else "guide.unbookmarked"))
 

@@ -8,14 +8,15 @@ from typing import Any
 import flet as ft
 
 from app.services.guidance import Question, Ranked, Situation
+from app.ui.components.cards import text_tile
+from app.ui.components.widgets import heading, marker, note, secondary, section_title
+from app.ui.host import Host
 from app.ui.messages import t
 from app.ui.theme import TEXT, TEXT_SMALL
-from app.ui.views.guide_nav import GuideScreen, card_route, text_tile
-from app.ui.widgets import heading, marker, note, secondary, section_title
+from app.ui.views.guide_nav import GuideScreen, card_route
 
 __all__ = ["PickerScreen"]
 
-_PICK = "guide.pick"
 SELECTED_BG = "#dfe9ee"
 FOR, AGAINST = "#1d5c2e", "#8c1d18"
 
@@ -27,13 +28,11 @@ class PickerScreen(GuideScreen):
     the same results.
     """
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         self.library = self.services.guidance.library
         self.questions: tuple[Question, ...] = self.library.questions()
-        self.state: dict[str, Any] = shell.state.setdefault(
-            _PICK, {"answers": {}, "step": 0}
-        )
+        self.picked = shell.state.guide
         self.content = ft.Column(
             spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
         )
@@ -50,12 +49,10 @@ class PickerScreen(GuideScreen):
     @property
     def answers(self) -> dict[str, str]:
         """Option id per question name."""
-        found = self.state["answers"]
-        assert isinstance(found, dict)
-        return found
+        return self.picked.answers
 
     def _fill(self) -> None:
-        step = int(self.state["step"])
+        step = self.picked.step
         done = step >= len(self.questions)
         self.content.controls = self._results() if done else self._question(step)
 
@@ -122,11 +119,11 @@ class PickerScreen(GuideScreen):
         return self.shell.on(choose)
 
     def _go_to(self, step: int) -> None:
-        self.state["step"] = step
+        self.picked.step = step
         self._fill()
         column = getattr(self, "column", None)
         if column is not None:  # the next question starts at the top of the screen
-            self.shell.page.run_task(column.scroll_to, offset=0)
+            self.shell.run_task(column.scroll_to, offset=0)
 
     # -- results -------------------------------------------------------------------
 
@@ -183,7 +180,7 @@ class PickerScreen(GuideScreen):
         )
 
     def _restart(self, _: Any) -> None:
-        self.state["answers"] = {}
+        self.picked.answers = {}
         self._go_to(0)
 
 

@@ -8,18 +8,19 @@ import flet as ft
 
 from app.services import Draft, RecordRow
 from app.ui.components.records import record_tile
+from app.ui.components.sync_badge import sync_badge
+from app.ui.components.widgets import note, primary, secondary, section_title
 from app.ui.messages import enum_label, formats, t
 from app.ui.screen import Screen
 from app.ui.theme import GAP
-from app.ui.views.sync import sync_badge
-from app.ui.widgets import note, primary, secondary, section_title
+from app.ui.where import location
 
 __all__ = ["HomeScreen", "open_route"]
 
 
 def open_route(row: RecordRow) -> str:
     """Where tapping a record row leads."""
-    return f"/record/{row.id}"
+    return location("/record", {"id": str(row.id)})
 
 
 class HomeScreen(Screen):
@@ -36,7 +37,7 @@ class HomeScreen(Screen):
         if not self.shell.records_ready:
             # A large vault is still being opened: the actions work already, the
             # lists come by themselves in a moment.
-            badge = sync_badge(self, 0)
+            badge = sync_badge(self.shell, self, 0)
             controls += [badge] if badge else []
             controls += self._drafts(drafts)
             controls.append(
@@ -47,7 +48,7 @@ class HomeScreen(Screen):
             )
             return controls
         overview = self.services.records.home()
-        controls += filter(None, [sync_badge(self, overview.pending_count)])
+        controls += filter(None, [sync_badge(self.shell, self, overview.pending_count)])
         controls += self._drafts(drafts)
         if overview.upcoming:
             controls.append(section_title(t("home.upcoming")))
@@ -104,7 +105,9 @@ class HomeScreen(Screen):
 
     def _edit_route(self, row: RecordRow) -> str:
         target = self.services.records.edit_target(str(row.id))
-        return f"{target.route}/{target.record_id}" if target else open_route(row)
+        if target is None:
+            return open_route(row)
+        return location(target.route, {"id": str(target.record_id)})
 
     def _goer(self, route: str) -> Any:
         return lambda _: self.shell.go(route)

@@ -21,11 +21,12 @@ from app.errors import (
     ValidationFailed,
 )
 from app.services import Enrollment
-from app.ui.chips import ChipGroup
+from app.ui.components.chips import ChipGroup
+from app.ui.components.widgets import field, note, primary, secondary, section_title
+from app.ui.host import Host
 from app.ui.messages import describe, enum_label, field_error, has, t
 from app.ui.screen import Screen
 from app.ui.views.sync import enrollment_lines
-from app.ui.widgets import field, note, primary, secondary, section_title
 
 __all__ = ["RETENTION_CHOICES", "HubScreen", "hub_entry"]
 
@@ -62,7 +63,7 @@ def _role(found: Enrollment) -> str:
 class HubScreen(Screen):
     """Connect to a hub, unlock team records (coordinators), retention."""
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         self.enrollment = self.services.enroll.enrollment()
         # No hint text: a focused field's accessible name would take it on.
@@ -119,7 +120,7 @@ class HubScreen(Screen):
 
     async def _busy(self, button: ft.Control, work: Callable[[], object]) -> bool:
         button.disabled, self.busy.visible = True, True
-        self.shell.page.update()
+        self.shell.update()
         try:
             await _off_loop(work)
             return True
@@ -133,7 +134,7 @@ class HubScreen(Screen):
             self._explain(err)
         finally:
             button.disabled, self.busy.visible = False, False
-            self.shell.page.update()
+            self.shell.update()
         return False
 
     def _explain(self, err: Exception) -> None:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import flet as ft
 
+from app.ui.components.widgets import heading, note
+from app.ui.host import Host
 from app.ui.messages import t
-from app.ui.widgets import heading, note
-
-if TYPE_CHECKING:
-    from app.ui.shell import Shell
 
 __all__ = ["loading_screen"]
 
 
-def loading_screen(shell: Shell, route: str) -> ft.View:
+def loading_screen(shell: Host, route: str) -> ft.View:
     """A plain "one moment" view; the shell replaces it once the records are in."""
     return ft.View(
         route=route,

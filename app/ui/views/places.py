@@ -10,10 +10,11 @@ import flet as ft
 
 from app.errors import ValidationFailed
 from app.services import PlaceForm
+from app.ui.components.forms import restored_banner, save_bar
+from app.ui.components.widgets import field, note, primary
+from app.ui.host import Host
 from app.ui.messages import field_error, t
 from app.ui.screen import FormScreen, Screen
-from app.ui.views.checkpoint import restored_banner, save_bar
-from app.ui.widgets import field, note, primary
 
 __all__ = ["PlaceFormScreen", "PlacesScreen"]
 
@@ -26,7 +27,7 @@ class PlacesScreen(Screen):
         return t("places.title")
 
     def _opener(self, place_id: str) -> Callable[[Any], None]:
-        return lambda _: self.shell.go(f"/place/{place_id}")
+        return lambda _: self.shell.go("/place/edit", id=place_id)
 
     def body(self) -> list[ft.Control]:
         """Add button and the names."""
@@ -61,7 +62,7 @@ class PlaceFormScreen(FormScreen):
 
     form_name = "place"
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         base = (
             self.services.places.form(params["id"]) if "id" in params else PlaceForm()
@@ -98,7 +99,9 @@ class PlaceFormScreen(FormScreen):
     def body(self) -> list[ft.Control]:
         """The fields and the privacy note."""
         return [
-            restored_banner(self),
+            restored_banner(
+                self.shell, visible=self.restored, on_discard=self.discard_draft
+            ),
             self.name,
             note(t("place.coords_note")),
             self.lat,

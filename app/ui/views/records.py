@@ -9,7 +9,7 @@ import flet as ft
 
 from app.errors import AppError
 from app.services import RecordFilter, RecordRow, Revision, listed_kinds, statuses
-from app.ui.chips import ChipGroup, Picker
+from app.ui.components.chips import ChipGroup, Picker
 from app.ui.components.records import (
     detail_lines,
     record_tile,
@@ -17,9 +17,7 @@ from app.ui.components.records import (
     status_marker,
     stub_detail,
 )
-from app.ui.messages import enum_label, formats, t, tn
-from app.ui.screen import Screen
-from app.ui.widgets import (
+from app.ui.components.widgets import (
     field,
     label,
     marker,
@@ -28,10 +26,13 @@ from app.ui.widgets import (
     secondary,
     section_title,
 )
+from app.ui.host import Host
+from app.ui.messages import enum_label, formats, t, tn
+from app.ui.screen import Screen
+from app.ui.state import RecordsState
 
 __all__ = ["RecordScreen", "RecordsScreen"]
 
-_STATE = "records.filter"
 #: Rows shown at first, and added by each "show more" (a phone shows about seven).
 PAGE = 20
 
@@ -46,40 +47,36 @@ def _date(text: str) -> dt.date | None:
 class RecordsScreen(Screen):
     """Every log, contact and follow-up, newest first."""
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
-        saved: dict[str, Any] = shell.state.get(_STATE, {})
-        self.search = field(
-            t("records.search"), saved.get("text", ""), on_change=self._changed
-        )
+        saved = shell.state.records
+        self.search = field(t("records.search"), saved.text, on_change=self._changed)
         self.search.prefix_icon = ft.Icons.SEARCH
         self.kinds = ChipGroup(
             listed_kinds(),
             group="record_kind",
             multi=True,
-            selected=saved.get("kinds", []),
+            selected=saved.kinds,
             on_change=shell.guard(self._refresh),
         )
         self.statuses = ChipGroup(
             statuses(),
             group="status",
             multi=True,
-            selected=saved.get("statuses", []),
+            selected=saved.statuses,
             on_change=shell.guard(self._refresh),
         )
         self.actor = Picker(
             self.services.actors.options(),
             label=t("records.actor"),
             search_label=t("picker.search_actor"),
-            selected=saved.get("actor", ""),
+            selected=saved.actor,
             on_change=shell.guard(self._refresh),
         )
         self.date_from = field(
-            t("records.from"), saved.get("from", ""), on_change=self._changed
+            t("records.from"), saved.date_from, on_change=self._changed
         )
-        self.date_to = field(
-            t("records.to"), saved.get("to", ""), on_change=self._changed
-        )
+        self.date_to = field(t("records.to"), saved.date_to, on_change=self._changed)
         self.count = note("")
         self.results = ft.Column(spacing=0)
         self.limit = PAGE
@@ -103,14 +100,14 @@ class RecordsScreen(Screen):
         )
 
     def _remember(self) -> None:
-        self.shell.state[_STATE] = {
-            "text": self.search.value or "",
-            "kinds": list(self.kinds.selected),
-            "statuses": list(self.statuses.selected),
-            "actor": self.actor.selected,
-            "from": self.date_from.value or "",
-            "to": self.date_to.value or "",
-        }
+        self.shell.state.records = RecordsState(
+            text=self.search.value or "",
+            kinds=list(self.kinds.selected),
+            statuses=list(self.statuses.selected),
+            actor=self.actor.selected,
+            date_from=self.date_from.value or "",
+            date_to=self.date_to.value or "",
+        )
 
     def _fill(self) -> None:
         found = self.services.records.page(self._filter(), limit=self.limit)
@@ -138,7 +135,7 @@ class RecordsScreen(Screen):
         self._fill()
 
     def _opener(self, row: RecordRow) -> Any:
-        return lambda _: self.shell.go(f"/record/{row.id}")
+        return lambda _: self.shell.go("/record", id=str(row.id))
 
     def _changed(self, _: Any) -> None:
         self._refresh()
@@ -152,7 +149,7 @@ class RecordsScreen(Screen):
             self.shell.fail(err)
 
     def _clear(self, _: Any) -> None:
-        self.shell.state.pop(_STATE, None)
+        self.shell.state.records = RecordsState()
         self.shell.refresh()
 
     def body(self) -> list[ft.Control]:
@@ -210,7 +207,7 @@ def _history_line(rev: Revision, *, first: bool) -> str:
 class RecordScreen(Screen):
     """One record: what it says, its markers, its history; edit or delete it."""
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         self.row = self.services.records.row(params["id"])
         self.show_history = False
@@ -220,9 +217,12 @@ class RecordScreen(Screen):
         """The record type."""
         return enum_label("record_kind", self.row.kind)
 
-    def _edit_route(self) -> str:
+    def _edit(self, _: Any) -> None:
         target = self.services.records.edit_target(str(self.row.id))
-        return f"{target.route}/{target.record_id}" if target else "/records"
+        if target is None:
+            self.shell.go("/records")
+        else:
+            self.shell.go(target.route, id=str(target.record_id))
 
     def body(self) -> list[ft.Control]:
         """Summary, markers, fields, actions, history."""
@@ -242,13 +242,12 @@ class RecordScreen(Screen):
         controls.append(ft.Row(badges, wrap=True, spacing=6))
         details = self.services.records.details(str(self.row.id))
         controls += detail_lines(details, cards=self.services.guidance.titles)
-        go = self.shell.go
         controls.append(
             ft.Row(
                 [
                     primary(
                         t("action.edit"),
-                        self.shell.on(lambda _: go(self._edit_route())),
+                        self.shell.on(self._edit),
                         icon=ft.Icons.EDIT,
                     )
                 ]

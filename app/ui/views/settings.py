@@ -13,11 +13,12 @@ import flet as ft
 
 from app.errors import ValidationFailed, WrongPassphrase
 from app.services import IDLE_CHOICES_S, WIPE_CHOICES
-from app.ui.chips import ChipGroup
+from app.ui.components.chips import ChipGroup
+from app.ui.components.widgets import field, note, primary, secondary, section_title
+from app.ui.host import Host
 from app.ui.messages import field_error, t
 from app.ui.screen import Screen
 from app.ui.views.hub import hub_entry
-from app.ui.widgets import field, note, primary, secondary, section_title
 
 __all__ = ["SettingsScreen"]
 
@@ -25,7 +26,7 @@ __all__ = ["SettingsScreen"]
 class SettingsScreen(Screen):
     """Security settings of this vault."""
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         svc = self.services
         idle = svc.preferences.idle_timeout_s()

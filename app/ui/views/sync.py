@@ -1,7 +1,8 @@
-"""Sync status: the sync screen and the compact badge on the home screen.
+"""The sync screen: what sync did, does and failed to do; Sync now and Retry.
 
-Both draw a :class:`~app.services.SyncStatus` and redraw themselves when the
-session's :class:`~app.ui.syncbridge.SyncBridge` delivers a newer one.
+It draws a :class:`~app.services.SyncStatus` and redraws itself when the session
+delivers a newer one (the home screen's badge is
+:mod:`app.ui.components.sync_badge`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from typing import Any
 import flet as ft
 
 from app.services import Enrollment, SyncState, SyncStatus
+from app.ui.components.widgets import note, primary, secondary, section_title
+from app.ui.host import Host
 from app.ui.messages import enum_label, has, t, tn
 from app.ui.screen import Screen
-from app.ui.syncbridge import bridge_of
-from app.ui.syncfmt import ago, badge, failure, progress
+from app.ui.syncfmt import ago, failure, progress
 from app.ui.theme import TEXT, TEXT_SMALL, tone
-from app.ui.widgets import note, primary, secondary, section_title
 
-__all__ = ["SyncScreen", "enrollment_lines", "sync_badge"]
+__all__ = ["SyncScreen", "enrollment_lines"]
 
 
 def _now() -> datetime:
@@ -35,58 +36,10 @@ def enrollment_lines(found: Enrollment) -> list[ft.Control]:
     ]
 
 
-class SyncBadge:
-    """One tappable line on the home screen: last sync, what waits, failures."""
-
-    def __init__(self, screen: Screen, status: SyncStatus) -> None:
-        self.icon = ft.Icon(ft.Icons.SYNC, size=24)
-        self.text = ft.Text("", size=TEXT_SMALL + 1, weight=ft.FontWeight.W_600)
-        go = screen.shell.on(lambda _: screen.shell.go("/sync"))
-        self.control = ft.Container(
-            content=ft.Row(
-                [
-                    self.icon,
-                    ft.Container(self.text, expand=True),
-                    ft.Icon(ft.Icons.CHEVRON_RIGHT, size=24),
-                ],
-                spacing=10,
-            ),
-            on_click=go,
-            border_radius=8,
-            padding=ft.Padding.symmetric(vertical=10, horizontal=12),
-            ink=True,
-            tooltip=t("badge.open"),
-        )
-        self.draw(status)
-
-    def draw(self, status: SyncStatus) -> None:
-        """Show ``status``."""
-        text, kind = badge(status, _now())
-        fg, bg = tone(kind)
-        self.text.value, self.text.color = text, fg
-        self.icon.color, self.control.bgcolor = fg, bg
-        self.icon.icon = {
-            "conflict": ft.Icons.SYNC_PROBLEM,
-            "planned": ft.Icons.CLOUD_DONE,
-        }.get(kind, ft.Icons.SYNC)
-
-
-def sync_badge(screen: Screen, pending: int) -> ft.Control | None:
-    """The home screen's sync line; before enrollment, only what is not synced."""
-    status = screen.services.sync.status()
-    if status.state is SyncState.NOT_ENROLLED:
-        return note(tn("home.pending", pending)) if pending else None
-    made = SyncBadge(screen, status)
-    bridge = bridge_of(screen.shell)
-    if bridge is not None:
-        bridge.watch(screen, made.draw)
-    return made.control
-
-
 class SyncScreen(Screen):
     """What sync did, does and failed to do; Sync now and Retry."""
 
-    def __init__(self, shell: Any, params: dict[str, str]) -> None:
+    def __init__(self, shell: Host, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         self.enrollment = self.services.enroll.enrollment()
         self.headline = ft.Text("", size=20, weight=ft.FontWeight.BOLD)
@@ -171,9 +124,7 @@ class SyncScreen(Screen):
                 ),
             ]
         self.draw(status)
-        bridge = bridge_of(self.shell)
-        if bridge is not None:
-            bridge.watch(self, self.draw)
+        self.shell.watch_sync(self, self.draw)
         controls: list[ft.Control] = [
             self.headline,
             self.last,

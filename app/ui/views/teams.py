@@ -8,9 +8,9 @@ import flet as ft
 
 from app.services import RecordRow, TeamRows
 from app.ui.components.records import record_tile
+from app.ui.components.widgets import note, section_title
 from app.ui.messages import t, tn
 from app.ui.screen import Screen
-from app.ui.widgets import note, section_title
 
 __all__ = ["TeamsScreen"]
 
@@ -53,4 +53,4 @@ class TeamsScreen(Screen):
         return controls
 
     def _opener(self, row: RecordRow) -> Any:
-        return lambda _: self.shell.go(f"/teams/{row.id}")
+        return lambda _: self.shell.go("/teams/record", id=str(row.id))

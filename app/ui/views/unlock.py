@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import flet as ft
 
 from app.errors import AppError, ValidationFailed, WrongPassphrase
 from app.services import Strength, strength
+from app.ui.components.widgets import field, heading, note, primary
+from app.ui.host import LockHost
 from app.ui.messages import describe, field_error, t
 from app.ui.theme import GAP
-from app.ui.widgets import field, heading, note, primary
-
-if TYPE_CHECKING:
-    from app.ui.shell import Shell
 
 __all__ = ["CreateVault", "UnlockVault", "lock_screen"]
 
@@ -31,7 +29,7 @@ _STRENGTH_COLOURS = {
 }
 
 
-def lock_screen(shell: Shell) -> ft.View:
+def lock_screen(shell: LockHost, route: str = "/unlock") -> ft.View:
     """The view shown whenever the session holds no keys."""
     screen = UnlockVault(shell) if shell.gate.exists() else CreateVault(shell)
     return screen.build()
@@ -56,7 +54,7 @@ def _view(route: str, controls: list[ft.Control]) -> ft.View:
 class CreateVault:
     """Passphrase twice, a strength hint, and the plain warning about forgetting it."""
 
-    def __init__(self, shell: Shell) -> None:
+    def __init__(self, shell: LockHost) -> None:
         self.shell = shell
         self.passphrase = field(
             t("create.passphrase"), password=True, on_change=self._typed
@@ -124,13 +122,13 @@ class CreateVault:
     def _set_busy(self, busy: bool) -> None:
         self.button.disabled = busy
         self.busy.visible = busy
-        self.shell.page.update()
+        self.shell.update()
 
 
 class UnlockVault:
     """Passphrase, unlock, and a plain message when it is wrong."""
 
-    def __init__(self, shell: Shell) -> None:
+    def __init__(self, shell: LockHost) -> None:
         self.shell = shell
         self.passphrase = field(t("unlock.passphrase"), password=True)
         self.passphrase.on_submit = shell.on(self.submit)
@@ -170,7 +168,7 @@ class UnlockVault:
             self.passphrase.value = ""
             self._set_busy(False)
             if err.remaining == 0:
-                self.shell.render("/unlock", keep_draft=False)
+                self.shell.show_lock()
                 self.shell.toast(describe(err))
             return
         except AppError as err:
@@ -182,4 +180,4 @@ class UnlockVault:
     def _set_busy(self, busy: bool) -> None:
         self.button.disabled = busy
         self.busy.visible = busy
-        self.shell.page.update()
+        self.shell.update()

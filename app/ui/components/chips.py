@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 import flet as ft
 
 from app.services import Option
+from app.ui.components.widgets import icon_action, note
 from app.ui.messages import enum_label, t
 from app.ui.theme import TAP, TEXT
-from app.ui.widgets import icon_action, note
 
 __all__ = ["ChipGroup", "Picker", "chip"]
 

@@ -1,0 +1,146 @@
+"""One unlocked session's services, and how they are built around its store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from app.readmodel import ReadModel
+from app.services.actors import ActorService
+from app.services.checkpoints import CheckpointService
+from app.services.contacts import ContactService
+from app.services.drafts import DraftService
+from app.services.enroll import EnrollService
+from app.services.guidance import (
+    GuidanceLibrary,
+    GuidanceService,
+    Pack,
+    bundled_pack_dir,
+)
+from app.services.hublink import RemoteWipe, VaultSync, stop_in_background
+from app.services.hubpacks import HubPacks
+from app.services.places import PlaceService
+from app.services.preferences import PreferenceService
+from app.services.records import RecordService
+from app.services.security import SecurityService
+from app.services.sync import SyncService
+from app.services.teams import TeamsService
+from app.store import Store, Vault
+
+__all__ = ["Services", "ServicesFactory", "open_services"]
+
+
+@dataclass
+class Services:
+    """Everything one unlocked session may do; dropped (store closed) on lock."""
+
+    actors: ActorService
+    places: PlaceService
+    checkpoints: CheckpointService
+    contacts: ContactService
+    records: RecordService
+    drafts: DraftService
+    preferences: PreferenceService
+    security: SecurityService
+    guidance: GuidanceService
+    _store: Store
+    _model: ReadModel
+    enroll: EnrollService
+    sync: SyncService
+    remote_wipe: RemoteWipe
+    teams: TeamsService
+
+    @property
+    def is_open(self) -> bool:
+        """False once locked."""
+        return self._store.is_open
+
+    @property
+    def ready(self) -> bool:
+        """True once the session's records are loaded (see :meth:`wait_ready`)."""
+        return self._model.ready
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait for the session's records to be loaded; False on timeout."""
+        return self._model.wait(timeout)
+
+    def on_records_changed(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` (on the writing thread) when the records are loaded or
+        change, a sync page from the hub included; returns unsubscribe."""
+        return self._model.subscribe(listener)
+
+    def close(self) -> None:
+        """Lock: stop sync (without waiting on the network), drop every decrypted
+        record, close the store."""
+        stop_in_background(self.sync)
+        self._model.close()
+        self._store.close()
+
+
+ServicesFactory = Callable[[Store, Vault], Services]
+
+
+@cache
+def _bundled_guidance() -> GuidanceLibrary:
+    return GuidanceLibrary.bundled()
+
+
+def open_services(
+    store: Store,
+    vault: Vault,
+    *,
+    default_idle_s: int = 300,
+    guidance: GuidanceLibrary | None = None,
+    packs_dir: Path | None = None,
+    on_pack: Callable[[GuidanceLibrary], None] | None = None,
+) -> Services:
+    """Build the services of one unlocked session around its own store.
+
+    ``guidance`` is the process-wide library the composition root built from the
+    installed content pack; without it (tests, tools) the bundled pack is used.
+    The session's read model starts loading at once, on its own thread.
+    Background sync starts at once when the device is enrolled with a hub.
+    ``packs_dir`` is where guidance packs from the hub are installed (none are
+    taken when it is ``None``); after an install this session reads the new pack
+    and ``on_pack`` hands it to the sessions opened later.
+    """
+    model = ReadModel(store)
+    model.start()
+    drafts = DraftService(store)
+    library = guidance or _bundled_guidance()
+    remote_wipe = RemoteWipe(store, vault)
+
+    def installed(pack: Pack) -> None:
+        fresh = GuidanceLibrary(pack)
+        services.guidance.library = fresh
+        if on_pack is not None:
+            on_pack(fresh)
+
+    packs = (
+        HubPacks.create(packs_dir, bundled=bundled_pack_dir(), on_installed=installed)
+        if packs_dir is not None
+        else None
+    )
+    sync = VaultSync(store, vault_root=vault.root, installer=packs, on_wipe=remote_wipe)
+    services = Services(
+        actors=ActorService(store, model),
+        places=PlaceService(store, model),
+        checkpoints=CheckpointService(store, model),
+        contacts=ContactService(store, model),
+        records=RecordService(store, model),
+        drafts=drafts,
+        preferences=PreferenceService(store, default_idle_s=default_idle_s),
+        security=SecurityService(vault),
+        guidance=GuidanceService(library, store, drafts),
+        _store=store,
+        _model=model,
+        enroll=EnrollService(store),
+        sync=sync,
+        remote_wipe=remote_wipe,
+        teams=TeamsService(model),
+    )
+    if services.enroll.enrollment() is not None:
+        sync.start()
+    return services
