@@ -285,12 +285,17 @@ async def timed(action: Callable[[], Awaitable[None]]) -> float:
 async def unlock(tab: Tab) -> tuple[float, float]:
     """Submit the passphrase; ms to an interactive home, and to a filled one."""
     await tab.type("Passphrase", PASSPHRASE)
+    button = tab.button("Unlock")  # found before the clock starts
     start = time.perf_counter()
-    await tab.press("Unlock")
+    # The tap as the client sends it, without the harness's settling (which
+    # waits for the records): home is timed when it shows, usable.
+    tap = asyncio.ensure_future(tab.session.dispatch_event(button._i, "click", None))
     await _until(lambda: tab.route == "/" and tab.has_text("Log checkpoint"))
     home = _ms(start)
     await _until(lambda: tab.has_text("Latest records"))
-    return home, _ms(start)
+    ready = _ms(start)
+    await tap
+    return home, ready
 
 
 def queries(records: list[SyncedRecord], rng: random.Random) -> list[str]:
