@@ -4,9 +4,11 @@
 index, then times a set of realistic queries (typos, accents, unfinished words) many
 times. The baseline, measured in the same run, is a casefolded substring scan over
 the same card texts, with no accent folding, prefix or typo handling and no
-snippets. The same is repeated on a corpus ten times larger, to show the headroom.
-The last line is one JSON object; ``search_ms_p95`` is the figure to keep under
-50 ms.
+snippets. The same is repeated on a corpus ten times larger, to show the headroom,
+then in French and in Arabic (queries with and without vowel marks, alef and yeh
+variants, joined articles) over the pack read in that language. The last line is
+one JSON object; ``search_ms_p95`` (English), ``search_ms_p95_fr`` and
+``search_ms_p95_ar`` are the figures to keep under 50 ms.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from app.services.guidance import Card, bundled_pack_dir, load_pack
+from app.services.guidance import Card, GuidanceLibrary, bundled_pack_dir, load_pack
 from app.services.guidance.search import SearchIndex
 
 TARGET_MS = 50.0
@@ -43,7 +45,50 @@ QUERIES = (
     "peacekeepers mandate",
     "quid pro quo",
     "naming and shaming",
+    "water point",
 )
+QUERIES_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    "fr": (
+        "barrage",
+        "négociation",
+        "negociation",
+        "négotiation",
+        "plaidoyer public",
+        "leaders religieux",
+        "donnant-donnant",
+        "article 3 commun",
+        "recrutement d'enfants",
+        "formation",
+        "form",
+        "blessés",
+        "comment parler à un gang",
+        "violences sexuelles",
+        "dénonciation",
+        "point focal",
+    ),
+    "ar": (
+        "الحوار المباشر",
+        "الْحِوَارُ الْمُبَاشِرُ",
+        "حوار",
+        "بالحوار",
+        "نقطة تفتيش",
+        "نقطه تفتيش",
+        "الحاجز",
+        "حاجز",
+        "القانون الدولي الإنساني",
+        "القانون الدولي الانساني",
+        "الأطفال",
+        "الاطفال",
+        "المستشفى",
+        "المستشفي",
+        "تجنيد",
+        "الوسطاء",
+        "العنف الجنسي",
+        "المادة ٣ المشتركة",
+        "التد",
+        "مقايضة",
+    ),
+}
 
 
 class NaiveScan:
@@ -66,10 +111,12 @@ class NaiveScan:
         return [card_id for _, card_id in sorted(scored)[:limit]]
 
 
-def _times_ms(search: Callable[[str], object], runs: int) -> list[float]:
+def _times_ms(
+    search: Callable[[str], object], runs: int, queries: Sequence[str] = QUERIES
+) -> list[float]:
     times = []
     for _ in range(runs):
-        for query in QUERIES:
+        for query in queries:
             start = time.perf_counter_ns()
             search(query)
             times.append((time.perf_counter_ns() - start) / 1e6)
@@ -88,15 +135,17 @@ def _scaled(cards: Sequence[Card], factor: int) -> list[Card]:
     ]
 
 
-def _measure(cards: Sequence[Card], runs: int) -> dict[str, float]:
+def _measure(
+    cards: Sequence[Card], runs: int, queries: Sequence[str] = QUERIES
+) -> dict[str, float]:
     start = time.perf_counter_ns()
     index = SearchIndex(cards)
     build_ms = (time.perf_counter_ns() - start) / 1e6
     naive = NaiveScan(cards)
     index.search("warm up")
     naive.search("warm up")
-    ours = _times_ms(index.search, runs)
-    base = _times_ms(naive.search, runs)
+    ours = _times_ms(index.search, runs, queries)
+    base = _times_ms(naive.search, runs, queries)
     return {
         "index_build_ms": round(build_ms, 2),
         "search_ms_p50": round(_p(ours, 50), 3),
@@ -118,15 +167,24 @@ def main(argv: list[str]) -> int:
     cards = pack.cards
     one = _measure(cards, args.runs)
     ten = _measure(_scaled(cards, 10), max(1, args.runs // 10))
+    library = GuidanceLibrary(pack)
+    by_language = {
+        code: _measure(library.in_language(code).cards(), args.runs, queries)
+        for code, queries in QUERIES_BY_LANGUAGE.items()
+        if pack.language(code) is not None
+    }
     print(f"pack v{pack.info.version}: {len(cards)} cards, loaded in {load_ms:.1f} ms")
     print(f"{len(QUERIES)} queries x {args.runs} runs; baseline: casefolded substrings")
-    for label, figures in (("1x", one), ("10x", ten)):
+    rows = [("en 1x", one), ("en 10x", ten)]
+    rows += [(f"{code} 1x", figures) for code, figures in by_language.items()]
+    for label, figures in rows:
         print(
-            f"{label:>4} corpus: index p50 {figures['search_ms_p50']:.3f} ms, "
+            f"{label:>7} corpus: index p50 {figures['search_ms_p50']:.3f} ms, "
             f"p95 {figures['search_ms_p95']:.3f} ms; baseline p95 "
             f"{figures['baseline_ms_p95']:.3f} ms; ratio {figures['ratio_p95']}; "
             f"build {figures['index_build_ms']:.1f} ms"
         )
+    p95s = [one["search_ms_p95"], *(f["search_ms_p95"] for f in by_language.values())]
     result = {
         "cards": len(cards),
         "queries": len(QUERIES),
@@ -134,8 +192,14 @@ def main(argv: list[str]) -> int:
         "pack_load_ms": round(load_ms, 2),
         **one,
         **{f"{key}_x10": value for key, value in ten.items()},
+        **{
+            f"{key}_{code}": value
+            for code, figures in by_language.items()
+            for key, value in figures.items()
+        },
+        "languages": ["en", *by_language],
         "target_ms": TARGET_MS,
-        "within_target": one["search_ms_p95"] < TARGET_MS,
+        "within_target": max(p95s) < TARGET_MS,
     }
     print(json.dumps(result))
     return 0 if result["within_target"] else 1

@@ -114,7 +114,7 @@ def open_services(
 
     def installed(pack: Pack) -> None:
         fresh = GuidanceLibrary(pack)
-        services.guidance.library = fresh
+        services.guidance.use(fresh)  # this session keeps its language
         if on_pack is not None:
             on_pack(fresh)
 

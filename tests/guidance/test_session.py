@@ -141,3 +141,36 @@ def test_a_damaged_installed_pack_falls_back_to_the_bundled_one(
     (settings.packs_dir / "pack-000007" / "pack.toml").write_text("broken = [")
     library = build_guidance(settings)
     assert library.info.version == GuidanceLibrary.bundled().info.version
+
+
+def test_a_session_reads_the_guidance_in_its_language(services: Services) -> None:
+    guidance = services.guidance
+    assert guidance.language == "en"
+    guidance.read_in("ar")
+    assert guidance.language == "ar"
+    card = guidance.read("method-indirect")
+    assert card is not None and card.language == "ar"
+    assert guidance.library.direction == "rtl"
+    # Bookmarks and recent hold ids: they follow the reader into any language.
+    guidance.reading.toggle_bookmark("method-indirect")
+    assert [c.title for c in guidance.bookmarks()] == [card.title]
+    guidance.read_in("en")
+    assert guidance.bookmarks()[0].title == "Indirect engagement through intermediaries"
+
+
+def test_a_newly_installed_pack_keeps_the_session_language(
+    services: Services, make_pack: PackFactory
+) -> None:
+    guidance = services.guidance
+    guidance.read_in("fr")
+    fresh = GuidanceLibrary(
+        PackInstaller(
+            Path(make_pack(version=2)).parent / "packs",
+            bundled=bundled_pack_dir(),
+            verify=None,
+        ).install(make_pack(version=2))
+    )
+    guidance.use(fresh)
+    assert guidance.language == "fr"
+    assert guidance.library.info.version == 2
+    assert guidance.library.in_language("en") is fresh

@@ -49,9 +49,9 @@ def _translated_files() -> list[tuple[str, str]]:
     ]
 
 
-def test_the_pack_offers_french() -> None:
+def test_the_pack_offers_french_and_arabic() -> None:
     assert LANGUAGES[0] == "en"
-    assert "fr" in TRANSLATED
+    assert {"fr", "ar"} <= set(TRANSLATED)
 
 
 @pytest.mark.parametrize("code", TRANSLATED)

@@ -201,8 +201,8 @@ async def test_a_card_shown_in_english_to_a_french_reader_says_so(
     _shell(tab).go("/guide/card", card="method-direct_dialogue")
     assert tab.has_text("Le dialogue direct")
     assert not tab.has_text("shown in English")
-    _shell(tab).go("/guide/card", card="basics-resource-control")
-    assert tab.has_text("When a group controls water, fuel, a road or a market")
+    _shell(tab).go("/guide/card", card="basics-coordination")
+    assert tab.has_text("Coordination: who talks to whom")
     assert tab.has_text("not translated into your language yet")
 
 

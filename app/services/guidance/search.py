@@ -1,7 +1,10 @@
 """Offline search over the cards: folded words, prefix on the last word, ranked.
 
 The index is built once when a pack loads. A query's words are folded like the
-text (no accents, no case), so a missing or wrong accent still matches. The last
+text (no accents, no case; in Arabic no vowel marks or tatweel, one alef, one yeh,
+teh marbuta as heh: see ``text.fold``), so a missing or wrong accent or mark still
+matches, and an Arabic word is found with or without its article and the particles
+joined to it (:func:`key`). The last
 word may be unfinished and matches as a prefix, as does any word with no exact
 match. A word with no match at all is retried with one letter added, dropped or
 changed.
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 from app.services.guidance.model import Card, CardKind
 from app.services.guidance.text import plain_text, spans, words
 
-__all__ = ["Hit", "SearchIndex"]
+__all__ = ["Hit", "SearchIndex", "key"]
 
 TITLE, TAGS, SUMMARY, BODY = 8.0, 4.0, 4.0, 1.0
 PREFIX_FACTOR, FUZZY_FACTOR = 0.8, 0.5
@@ -45,9 +48,19 @@ _STOP_WORDS = (
     # French
     "le la les l un une des de du d et ou en au aux à pour par sur avec dans que "
     "qui quoi est sont ce cet cette ces se leur leurs ne pas il elle ils elles "
-    "nous vous je qu n s c y comment quand où pourquoi"
+    "nous vous je qu n s c y comment quand où pourquoi "
+    # Arabic
+    "في من على إلى عن مع أو ما لا هل كيف هذا هذه ذلك تلك التي الذي الذين أن إن "
+    "قد ثم كل بين عند لم لن و"
 )
-_STOP = frozenset(words(_STOP_WORDS))
+# Arabic proclitics glued to a word: the article, alone or after "and", "with",
+# "like", "so" or "for" ("والماء", "بالماء", "للماء" are all "ماء").
+_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+# One-letter particles joined to a word with no article ("بفتوى" is "with a fatwa",
+# "وحوار" "and dialogue"). A word may or may not start with one, so both forms
+# are indexed, the bare one at JOINED_FACTOR.
+_ARABIC_PARTICLES = frozenset("وبلفك")
+JOINED_FACTOR = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,14 +140,21 @@ class SearchIndex:
         best: dict[str, float] = {}
         fields = ((card.title, TITLE), (" ".join(card.tags), TAGS))
         for text, weight in (*fields, (card.summary, SUMMARY)):
-            for word in words(text):
+            for word in _keys(text):
                 best[word] = max(best.get(word, 0.0), weight)
+                bare = _bare(word)
+                if bare:
+                    best[bare] = max(best.get(bare, 0.0), weight * JOINED_FACTOR)
         plain = plain_text(card.body)
         places: dict[str, list[tuple[int, int]]] = defaultdict(list)
         body: list[str] = []
         for word, start, end in spans(plain):
-            places[word].append((start, end))
-            body.append(word)
+            found = key(word)
+            places[found].append((start, end))
+            body.append(found)
+            bare = _bare(found)
+            if bare:
+                places[bare].append((start, end))
         for word in places:
             best[word] = max(best.get(word, 0.0), BODY)
         for word, weight in best.items():
@@ -142,10 +162,10 @@ class SearchIndex:
             often = 0.1 * min(len(places.get(word, ())), 10)
             self._postings[word][index] = weight + often
         sequences = (
-            _Sequence.of("title", words(card.title)),
-            _Sequence.of("summary", words(card.summary)),
+            _Sequence.of("title", _keys(card.title)),
+            _Sequence.of("summary", _keys(card.summary)),
             # An empty word between tags keeps a phrase from spanning two of them.
-            _Sequence.of("tags", (w for tag in card.tags for w in ("", *words(tag)))),
+            _Sequence.of("tags", (w for tag in card.tags for w in ("", *_keys(tag)))),
             _Sequence.of("body", body),
         )
         return _Doc(card, plain, sequences, dict(places))
@@ -197,6 +217,10 @@ class SearchIndex:
         matches: dict[str, float] = {}
         if term in self._postings:
             matches[term] = 1.0
+        else:  # "بفتوى" typed, "فتوى" written
+            bare = _bare(term)
+            if bare and bare in self._postings:
+                matches[bare] = JOINED_FACTOR
         # A finished word with no exact match may still start a longer one
         # ("child" finds "children"), which stands in for stemming.
         if prefix or not matches:
@@ -237,8 +261,41 @@ class SearchIndex:
         )
 
 
+def key(word: str) -> str:
+    """The form a folded word is indexed and searched under.
+
+    Latin words are unchanged. An Arabic word loses its article and the particles
+    joined to it, so "الحوار", "بالحوار" and "حوار" are one word. Letters that
+    look like an article after that go too, so "الالتزام" and "التزام" meet. What
+    is left keeps at least two letters (three after a second cut).
+    """
+    if not word or not "\u0621" <= word[0] <= "\u064a":
+        return word
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            word = word[len(prefix) :]
+            break
+    while word.startswith("ال") and len(word) >= 5:
+        word = word[2:]
+    return word
+
+
+_STOP = frozenset(key(word) for word in words(_STOP_WORDS))
+
+
+def _bare(word: str) -> str | None:
+    """``word`` without a one-letter Arabic particle in front, if it may have one."""
+    if len(word) >= 4 and word[0] in _ARABIC_PARTICLES:
+        return word[1:]
+    return None
+
+
+def _keys(text: str) -> list[str]:
+    return [key(word) for word in words(text)]
+
+
 def _query_terms(query: str) -> list[str]:
-    terms = words(query)
+    terms = _keys(query)
     if not terms:
         return []
     keep_last = not query[-1:].isspace()
@@ -256,7 +313,7 @@ def _phrase(query: str, *, prefix_last: bool) -> tuple[tuple[str, ...], bool]:
     Returns the words (empty for a one-word query: field weights rank those) and
     whether the last one may be unfinished.
     """
-    found = tuple(words(query))
+    found = tuple(_keys(query))
     return (found if len(found) > 1 else ()), prefix_last
 
 
@@ -275,7 +332,7 @@ def _deletions(word: str) -> Iterable[str]:
 
 
 def _marks(text: str, found: set[str]) -> tuple[tuple[int, int], ...]:
-    return tuple((start, end) for word, start, end in spans(text) if word in found)
+    return tuple((start, end) for word, start, end in spans(text) if key(word) in found)
 
 
 def _window(

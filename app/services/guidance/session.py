@@ -46,6 +46,25 @@ class GuidanceService:
         self.reading = ReadingList(store)
         self._drafts = drafts
 
+    # -- language ---------------------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        """The code of the language this session reads the guidance in."""
+        return self.library.language
+
+    def read_in(self, language: str) -> None:
+        """Read the guidance in ``language`` from now on (the pack's own fallback).
+
+        Cards the pack does not translate into ``language`` are shown in the base
+        language; ``library.localized(card_id).fallback`` says so.
+        """
+        self.library = self.library.in_language(language)
+
+    def use(self, library: GuidanceLibrary) -> None:
+        """Read a newly installed pack, in the language this session reads."""
+        self.library = library.in_language(self.library.language)
+
     def read(self, card_id: str) -> Card | None:
         """Return the card and note it as recently read (``None`` if unknown)."""
         card = self.library.card(card_id)
