@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 PORT ?= 8550
 HUB_PORT ?= 8660
 
-.PHONY: run test lint fmt bench clean venv chromium pouch crash soak
+.PHONY: run test lint fmt bench clean venv chromium fstools forensic pouch crash soak
 
 venv: $(STAMP)
 
@@ -25,6 +25,14 @@ chromium:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# mkfs.ext4 and mkfs.btrfs for the forensic image tests (loop mounts, as root).
+fstools:
+	@if ! command -v mkfs.btrfs >/dev/null || ! command -v mkfs.ext4 >/dev/null; then \
+	  echo "Installing Debian's btrfs-progs and e2fsprogs for the forensic tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq btrfs-progs e2fsprogs >/dev/null; \
+	fi
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -34,8 +42,13 @@ fmt: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: venv chromium lint
+test: venv chromium fstools lint
 	$(BIN)/python -m pytest
+
+# The long forensic and crash campaigns: calibrated Argon2id, 200 records, bigger
+# images, every duress step and 200 random kills (a few minutes of both cores).
+forensic: venv fstools
+	PARLEY_FORENSIC_FULL=1 $(BIN)/python -m pytest -q tests/store/test_forensic.py tests/store/test_duress_crash.py
 
 # The PouchDB side of `bench links` (Node, its own lock file).
 POUCH_STAMP := bench/pouch/node_modules/.installed

@@ -14,6 +14,7 @@ AppError
 │   ├── VaultCorrupt       key file or database damaged (left untouched)
 │   ├── RecordUnreadable   one stored value fails authentication
 │   ├── DiskFull           the device has no room to save
+│   ├── SecureStorageError the device's secret storage cannot be used now
 │   ├── MigrationFailed    a schema upgrade failed and was rolled back
 │   └── RecordNotFound     no record with that id
 ├── ValidationFailed       user input breaks a rule; ``fields`` maps field -> code
@@ -42,6 +43,7 @@ __all__ = [
     "RecordNotFound",
     "RecordUnreadable",
     "Rejected",
+    "SecureStorageError",
     "StoreError",
     "StoreLocked",
     "SyncError",
@@ -123,9 +125,28 @@ class RecordUnreadable(StoreError):
 
 
 class DiskFull(StoreError):
-    """The device has no room left; nothing was half-written."""
+    """The device has no room left; nothing was half-written.
+
+    ``part`` names what could not be written (``database``, ``keyfile``, ``guard``,
+    ``secrets``...); the user is told the same thing whatever it was.
+    """
 
     code = "disk_full"
+
+
+class SecureStorageError(StoreError):
+    """The device's secret storage cannot be used right now (nothing was changed).
+
+    ``reason`` is ``unavailable`` (the Keystore/Keychain bridge or the secrets file
+    cannot be reached), ``full`` (no room for another named secret) or ``damaged``
+    (the secrets file has the wrong size).
+    """
+
+    code = "secure_storage"
+
+    def __init__(self, reason: str = "unavailable") -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class MigrationFailed(StoreError):

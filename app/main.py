@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from app.errors import ContentError
+from app.errors import AppError, ContentError
 from app.services import Services, VaultGate, open_services
 from app.services.guidance import GuidanceLibrary, PackInstaller, bundled_pack_dir
 from app.settings import Settings
-from app.store import FilePepper, KdfParams, Store, Vault
+from app.store import FileSecrets, KdfParams, SecretStore, Store, Vault
+
+if TYPE_CHECKING:
+    from app.keystore import KeystoreSecrets
 
 __all__ = [
     "SharedGuidance",
     "build_gate",
     "build_guidance",
+    "device_secrets",
     "main",
+    "phone_main",
+    "recover",
     "run",
     "serve",
     "settings_from_args",
@@ -63,14 +71,42 @@ class SharedGuidance:
         self.current = library
 
 
-def build_gate(settings: Settings, *, kdf: KdfParams | None = None) -> VaultGate:
+def device_secrets(settings: Settings) -> FileSecrets:
+    """The file fallback for device secrets (desktop, the local web build).
+
+    Created at first start, so the file dates from the install, not from the vault.
+    """
+    secrets = FileSecrets(settings.secrets_path)
+    try:
+        secrets.ensure()
+    except AppError as err:  # reported again, in words, when the vault needs it
+        log.warning("device secrets file not ready (%s)", err.code)
+    return secrets
+
+
+def build_gate(
+    settings: Settings,
+    *,
+    kdf: KdfParams | None = None,
+    secrets: SecretStore | None = None,
+) -> VaultGate:
     """The vault and the factory of per-session services (one guidance library).
 
     A new vault's Argon2id costs are calibrated on this device; ``kdf`` (tests and
     benchmarks only, never read from the environment) sets them instead.
+    ``secrets`` is the device's secret store: the phone's Keystore/Keychain in a
+    phone build, else the file fallback.
     """
-    vault = Vault(settings.vault_dir, pepper=FilePepper(settings.pepper_path), kdf=kdf)
+    vault = Vault(
+        settings.vault_dir,
+        secrets=secrets if secrets is not None else device_secrets(settings),
+        kdf=kdf,
+        companions=[settings.packs_dir],
+    )
     shared = SharedGuidance(build_guidance(settings))
+    # A wipe or duress removes the packs the hub installed: later sessions read
+    # the bundled guidance again.
+    vault.on_erase.append(lambda: shared.replace(build_guidance(settings)))
 
     def factory(store: Store, opened: Vault) -> Services:
         return open_services(
@@ -83,6 +119,34 @@ def build_gate(settings: Settings, *, kdf: KdfParams | None = None) -> VaultGate
         )
 
     return VaultGate(vault, factory)
+
+
+def recover(gate: VaultGate) -> None:
+    """Finish what a killed process left half done (a duress unlock, a rotation)."""
+    try:
+        gate.recover()
+    except AppError as err:  # the unlock screen reports it in words
+        log.warning("vault recovery deferred (%s)", err.code)
+
+
+def phone_main(
+    gate: VaultGate, settings: Settings, keystore: KeystoreSecrets
+) -> Callable[[Any], Awaitable[None]]:
+    """The phone's ``main(page)``: bind the Keystore/Keychain first, then the UI."""
+    from app.ui import make_main
+
+    ui_main = make_main(gate, settings)
+
+    async def main(page: Any) -> None:
+        try:
+            await keystore.attach(page)
+        except AppError as err:  # every vault call then says the storage is down
+            log.warning("secure storage not attached (%s)", err.code)
+        else:
+            await asyncio.to_thread(recover, gate)
+        ui_main(page)
+
+    return main
 
 
 def web_ready() -> bool:
@@ -133,9 +197,11 @@ def serve(settings: Settings, gate: VaultGate | None = None) -> int:
     if _on_phone():
         import flet as ft
 
-        from app.ui import make_main
+        from app.keystore import KeystoreSecrets
 
-        ft.run(make_main(gate or build_gate(settings), settings))
+        keystore = KeystoreSecrets()
+        gate = gate or build_gate(settings, secrets=keystore)
+        ft.run(phone_main(gate, settings, keystore))
         return 0
     if not web_ready():
         print(INSTALL_HINT, file=sys.stderr)
@@ -148,9 +214,11 @@ def serve(settings: Settings, gate: VaultGate | None = None) -> int:
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     _serve_env(settings)
+    gate = gate or build_gate(settings)
+    recover(gate)
     print(f"Parley field app: http://{settings.host}:{settings.port}/", flush=True)
     ft.run(
-        make_main(gate or build_gate(settings), settings),
+        make_main(gate, settings),
         view=ft.AppView.WEB_BROWSER,
         host=settings.host,
         port=settings.port,

@@ -29,7 +29,7 @@ class Settings:
     """What the field app needs to start. Secrets never live here.
 
     Attributes:
-        data_dir: Where the vault directory and the device pepper live.
+        data_dir: Where the vault directory and the device secrets live.
         port: Loopback port of the local web build.
         idle_timeout_s: Default auto-lock delay; the user may change it per vault.
         assets_dir: Static files served with the web build (index.html, fonts).
@@ -52,9 +52,9 @@ class Settings:
         return self.data_dir / "packs"
 
     @property
-    def pepper_path(self) -> Path:
-        """The device pepper, kept apart from the vault directory."""
-        return self.data_dir / "device" / "p.bin"
+    def secrets_path(self) -> Path:
+        """The device's secrets file (no hardware store), apart from the vault."""
+        return self.data_dir / "device" / "s.bin"
 
     @classmethod
     def from_env(

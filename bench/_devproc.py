@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from app.services.sync import SyncService, SyncState
-from app.store import FilePepper, KdfParams, Store, Vault
+from app.store import FileSecrets, KdfParams, Store, Vault
 from bench._corpus import Corpus
 
 __all__ = ["PASSPHRASE", "create_vault", "open_vault", "wait_started"]
@@ -29,7 +29,7 @@ FAST = KdfParams(8 * 1024, 1, 1)
 
 
 def _vault(root: Path) -> Vault:
-    return Vault(root / "vault", pepper=FilePepper(root / "pepper"), kdf=FAST)
+    return Vault(root / "vault", secrets=FileSecrets(root / "pepper"), kdf=FAST)
 
 
 def create_vault(root: Path) -> Store:

@@ -53,20 +53,23 @@ class HubProcess:
         return done.stdout.decode()
 
     def start(self) -> None:
-        """Start serving and wait for /healthz."""
+        """Start serving and wait for /healthz.
+
+        The hub's output goes to a temporary file, never to a pipe nobody reads:
+        a full pipe blocks the hub's next log line, and with it every request.
+        """
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _collect
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "hub", "serve", "--port", str(self.port)],
             env=self.env,
-            stdout=subprocess.PIPE,
+            stdout=self._out,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(
-                    "hub exited: "
-                    + (self.proc.stdout.read().decode() if self.proc.stdout else "")
-                )
+                self._collect()
+                raise RuntimeError("hub exited: " + self.log.decode(errors="replace"))
             try:
                 if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return
@@ -88,6 +91,8 @@ class HubProcess:
 
     def _collect(self) -> None:
         assert self.proc is not None
-        out, _ = self.proc.communicate(timeout=30)
-        self.log += out or b""
+        self.proc.wait(timeout=30)
+        self._out.seek(0)
+        self.log += self._out.read()
+        self._out.close()
         self.proc = None

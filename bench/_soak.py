@@ -1,8 +1,8 @@
 """The soak: ``python -m bench._soak`` (``make soak``).
 
 Simulated devices (50 by default) sync for a while (10 minutes by default)
-against two hub processes on one PostgreSQL database: each pushes a sealed batch
-of contacts and pulls the registry every 1 to 5 s, through a round-robin proxy.
+against two hub processes on one PostgreSQL database (half the devices on each):
+each pushes a sealed batch of contacts and pulls the registry every 1 to 5 s.
 Each window (a minute by default) prints the requests, errors, p50/p99 latency
 and the memory (RSS) of both hub processes. Passes when no request failed and
 hub memory after the warm-up (the first two windows) grew less than 10 %.
@@ -32,7 +32,6 @@ from app.sync.identity import Identity, sign_request
 from app.sync.outbox import compress_revisions, seal_part
 from bench._corpus import Corpus
 from bench._crash import _hubs
-from bench._proxy import TcpProxy
 from bench._syncload import _light_device, pg_database
 from hub.service import now_ms
 from models.wire import MEDIA_TYPE, Batch, Push, SyncRequest, encode
@@ -157,12 +156,11 @@ def run_soak(soak: Soak, folder: Path) -> dict[str, Any]:
     tally = Tally()
     stop = threading.Event()
     with pg_database() as url, _hubs(url, folder) as hubs:
-        proxy = TcpProxy(hubs[0].port, also=(hubs[1].port,))
         identities = [_light_device(url, hubs[0].url) for _ in range(soak.devices)]
         threads = [
             threading.Thread(
                 target=_device,
-                args=(ident, proxy.url, compressed, tally, stop, n),
+                args=(ident, hubs[n % 2].url, compressed, tally, stop, n),
                 daemon=True,
             )
             for n, ident in enumerate(identities)
@@ -195,7 +193,6 @@ def run_soak(soak: Soak, folder: Path) -> dict[str, Any]:
         stop.set()
         for t in threads:
             t.join(30)
-        proxy.close()
     warm = windows[min(soak.warmup_windows, len(windows)) - 1]
     last = windows[-1]
     growth = max(

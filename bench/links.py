@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from app.services.sync import SyncService, SyncState
-from app.store import KdfParams, MemoryPepper, Store, Vault
+from app.store import KdfParams, MemorySecrets, Store, Vault
 from app.sync import connect, enroll_device
 from bench._corpus import Corpus
 from bench._proxy import PROFILES, LinkProfile, TcpProxy
@@ -96,7 +96,7 @@ class ParleyBench:
         self.n += 1
         vault = Vault(
             self.folder / f"dev{self.n}",
-            pepper=MemoryPepper(),
+            secrets=MemorySecrets(),
             kdf=KdfParams(8 * 1024, 1, 1),
         )
         store = vault.create("bench device passphrase")

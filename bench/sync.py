@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import HubUnreachable
-from app.store import KdfParams, MemoryPepper, Store, Vault
+from app.store import KdfParams, MemorySecrets, Store, Vault
 from app.sync import SyncEngine, connect, enroll_device
 from bench._corpus import Corpus
 from bench._proxy import CutPlan, TcpProxy
@@ -50,7 +50,7 @@ class VaultDevice:
 
 
 def _vault_device(db_url: str, hub_url: str, folder: Path) -> VaultDevice:
-    vault = Vault(folder, pepper=MemoryPepper(), kdf=KdfParams(8 * 1024, 1, 1))
+    vault = Vault(folder, secrets=MemorySecrets(), kdf=KdfParams(8 * 1024, 1, 1))
     store = vault.create("bench device passphrase")
     client = connect(hub_url)
     enroll_device(client, store, code=new_code(db_url))

@@ -1,12 +1,15 @@
 """Vault cost against plain SQLite through SQLModel, on the same 10,000 records.
 
-Usage: ``python -m bench vault [--records N] [--rounds R]``. Prints a table, then one
-JSON line: insert_ratio, read_ratio, save_p95_ms, unlock_ms (+ the raw timings).
+Usage: ``python -m bench vault [--records N] [--rounds R] [--unlock-runs U]``. Prints
+a table, then one JSON line: insert_ratio, read_ratio, save_p95_ms, unlock_ms, and
+unlock_spread: how far apart the medians of a real, a wrong, a duress and a
+real-after-duress unlock are (max/min - 1, target < 0.10), each over U runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import random
@@ -21,7 +24,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, event
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
-from app.store import FilePepper, KdfParams, Vault
+from app.errors import WrongPassphrase
+from app.store import FileSecrets, KdfParams, Vault, calibrate
 from models import Commitment, Contact
 from models.enums import Approach, Method, ProtectionIssue, RiskFlag
 
@@ -133,7 +137,7 @@ def bench_plain(root: Path, contacts: Sequence[Contact]) -> tuple[float, float]:
 def bench_vault(
     root: Path, contacts: Sequence[Contact], kdf: KdfParams
 ) -> tuple[float, float]:
-    vault = Vault(root / "vault", pepper=FilePepper(root / "pepper"), kdf=kdf)
+    vault = Vault(root / "vault", secrets=FileSecrets(root / "pepper"), kdf=kdf)
     store = vault.create(PASSPHRASE)
     start = time.perf_counter()
     store.save_many(list(contacts))
@@ -150,7 +154,7 @@ def bench_vault(
 
 
 def bench_saves(root: Path, kdf: KdfParams, count: int) -> list[float]:
-    vault = Vault(root / "saves", pepper=FilePepper(root / "pepper2"), kdf=kdf)
+    vault = Vault(root / "saves", secrets=FileSecrets(root / "pepper2"), kdf=kdf)
     store = vault.create(PASSPHRASE)
     times = []
     for contact in make_contacts(count, seed=11):
@@ -161,20 +165,43 @@ def bench_saves(root: Path, kdf: KdfParams, count: int) -> list[float]:
     return times
 
 
-def bench_unlock(root: Path, runs: int) -> tuple[list[float], KdfParams]:
-    vault = Vault(
-        root / "unlock", pepper=FilePepper(root / "pepper3")
-    )  # calibrated costs
-    vault.create(PASSPHRASE).close()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        store = vault.unlock(PASSPHRASE)
-        times.append((time.perf_counter() - start) * 1000)
-        store.close()
-    from app.store.keyfile import KeyFile
+UNLOCK_KINDS = ("real", "wrong", "duress", "real_after_duress")
+DURESS = "benchmark duress words"
 
-    return times, KeyFile.load(vault.keyfile_path).params
+
+def bench_unlock(root: Path, runs: int) -> tuple[dict[str, list[float]], KdfParams]:
+    """Unlock times for each outcome, interleaved, at calibrated costs.
+
+    Each round uses a fresh vault (a duress unlock erases it) holding some records,
+    and times, in turn: the real passphrase, a wrong one, the duress passphrase and
+    then the real one again (now wrong, against the decoy). Background shredding
+    is waited for between timings, outside them.
+    """
+    params = calibrate()
+    times: dict[str, list[float]] = {kind: [] for kind in UNLOCK_KINDS}
+    for round_ in range(runs):
+        folder = root / f"unlock{round_}"
+        vault = Vault(
+            folder / "vault", secrets=FileSecrets(folder / "s.bin"), kdf=params
+        )
+        store = vault.create(PASSPHRASE)
+        store.save_many(make_contacts(200, seed=round_))
+        store.close()
+        vault.set_duress(passphrase=PASSPHRASE, duress=DURESS)
+        for kind, words in zip(
+            UNLOCK_KINDS,
+            (PASSPHRASE, "not the passphrase", DURESS, PASSPHRASE),
+            strict=True,
+        ):
+            opened = None
+            start = time.perf_counter()
+            with contextlib.suppress(WrongPassphrase):
+                opened = vault.unlock(words)
+            times[kind].append((time.perf_counter() - start) * 1000)
+            if opened is not None:
+                opened.close()
+            Vault.settle()
+    return times, params
 
 
 def p95(values: Sequence[float]) -> float:
@@ -185,6 +212,7 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench vault")
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--unlock-runs", type=int, default=7)
     args = parser.parse_args(argv)
     contacts = make_contacts(args.records)
     fast = KdfParams(8 * 1024, 1, 1)  # KDF cost is measured separately, in unlock_ms
@@ -200,15 +228,21 @@ def main(argv: Sequence[str]) -> int:
             vault_i.append(vi)
             vault_r.append(vr)
         saves = bench_saves(Path(tmp), fast, 300)
-        unlocks, params = bench_unlock(Path(tmp), 5)
+        unlocks, params = bench_unlock(Path(tmp), args.unlock_runs)
     pi, pr = statistics.median(plain_i), statistics.median(plain_r)
     vi, vr = statistics.median(vault_i), statistics.median(vault_r)
+    medians = {k: statistics.median(v) for k, v in unlocks.items()}
+    spread = max(medians.values()) / min(medians.values()) - 1
     result = {
         "records": args.records,
         "insert_ratio": round(vi / pi, 2),
         "read_ratio": round(vr / pr, 2),
         "save_p95_ms": round(p95(saves), 2),
-        "unlock_ms": round(statistics.median(unlocks), 1),
+        "unlock_ms": round(medians["real"], 1),
+        # Real, wrong, duress and real-after-duress must look alike: target < 10 %.
+        "unlock_spread": round(spread, 3),
+        "unlock_medians_ms": {k: round(v, 1) for k, v in medians.items()},
+        "unlock_runs": args.unlock_runs,
         "plain_insert_ms": round(pi * 1000, 1),
         "vault_insert_ms": round(vi * 1000, 1),
         "plain_read_ms": round(pr * 1000, 1),
@@ -223,6 +257,9 @@ def main(argv: Sequence[str]) -> int:
         f"{vr * 1000:>12.0f}{vr / pr:>8.2f}"
     )
     print(f"{'one save, p95 (ms)':24}{'':>16}{result['save_p95_ms']:>12}")
-    print(f"{'unlock, median (ms)':24}{'':>16}{result['unlock_ms']:>12}")
+    for kind, value in medians.items():
+        label = f"unlock {kind.replace('_', ' ')} (ms)"
+        print(f"{label:32}{value:>20.0f}")
+    print(f"{'unlock spread (max/min - 1)':32}{spread:>20.3f}")
     print(json.dumps(result))
     return 0

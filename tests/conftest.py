@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.store import FilePepper, Store, Vault
+from app.store import FileSecrets, Store, Vault
 from bench._appserve import FAST_KDF
 
 # FAST_KDF: cheap Argon2id for tests only; the app calibrates real costs at vault
@@ -20,7 +20,7 @@ PASSPHRASE = "correct horse battery"
 def vault(tmp_path: Path) -> Vault:
     return Vault(
         tmp_path / "vault",
-        pepper=FilePepper(tmp_path / "secure" / "p.bin"),
+        secrets=FileSecrets(tmp_path / "secure" / "p.bin"),
         kdf=FAST_KDF,
     )
 

@@ -45,6 +45,7 @@ LEAVES = {"app.errors", "app.settings"}
 RESTRICTED = {
     "flet": {"app.ui", "app.main"},
     "flet_web": {"app.ui", "app.main"},
+    "flet_secure_storage": {"app.main"},
     "httpx": {"app.sync"},
     "sqlalchemy": {"app.store", "hub"},
     "sqlite3": {"app.store", "hub"},

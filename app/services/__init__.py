@@ -46,7 +46,7 @@ from app.services.passphrase import Strength, strength
 from app.services.places import PlaceForm, PlaceService
 from app.services.preferences import IDLE_CHOICES_S, PreferenceService
 from app.services.records import HomeOverview, RecordService, Revision
-from app.services.security import WIPE_CHOICES, SecurityService
+from app.services.security import WIPE_CHOICES, Protection, SecurityService
 from app.services.sync import SyncService, SyncState, SyncStatus
 from app.services.teams import TeamRows, TeamsService
 from app.services.unlocked import Services, ServicesFactory, open_services
@@ -78,6 +78,7 @@ __all__ = [
     "PlaceForm",
     "PlaceService",
     "PreferenceService",
+    "Protection",
     "QuickChoices",
     "RecordFilter",
     "RecordRow",

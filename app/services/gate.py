@@ -28,6 +28,15 @@ class VaultGate:
         """Failed unlocks that wipe the vault, or ``None``."""
         return self._vault.wipe_limit()
 
+    def recover(self) -> None:
+        """Finish what a killed process left half done; call at start, off the loop.
+
+        Raises:
+            DiskFull, SecureStorageError: if a step cannot be written now (the
+                next unlock tries again).
+        """
+        self._vault.recover()
+
     def create(self, passphrase: str, confirm: str) -> Services:
         """Create the vault and return it unlocked.
 

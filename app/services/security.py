@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from app.errors import ValidationFailed
 from app.services.passphrase import MIN_LENGTH
-from app.store import Vault
+from app.store import Protection, Vault
 
-__all__ = ["WIPE_CHOICES", "SecurityService", "check_new_passphrase"]
+__all__ = ["WIPE_CHOICES", "Protection", "SecurityService", "check_new_passphrase"]
 
 WIPE_CHOICES = (5, 10, 20)
 
@@ -69,8 +69,21 @@ class SecurityService:
         return self._vault.has_duress(passphrase=passphrase)
 
     def wipe_limit(self) -> int | None:
-        """Failed unlocks in a row that wipe the vault, or ``None`` when off."""
+        """Failed unlocks in a row that wipe the vault, or ``None`` when off.
+
+        Raises:
+            SecureStorageError: if the device's secret storage does not answer.
+        """
         return self._vault.wipe_limit()
+
+    def protection(self) -> Protection:
+        """How well this device can destroy the vault's keys (for Settings).
+
+        ``hardware``: the phone's Keystore/Keychain; ``file_in_place``: a file
+        Parley overwrites in place; ``file``: a file the storage may keep old copies
+        of; ``memory``: tests only.
+        """
+        return self._vault.protection()
 
     def set_wipe_limit(self, limit: int | None, *, passphrase: str) -> None:
         """Turn the wipe limit off (``None``) or set it to one of :data:`WIPE_CHOICES`.

@@ -22,7 +22,7 @@ __all__ = [
     "fsync_dir",
     "is_disk_full",
     "shred",
-    "unlink_and_shred",
+    "shred_tree",
 ]
 
 _CHUNK = 1 << 20
@@ -120,30 +120,34 @@ def shred(path: Path) -> None:
         path.unlink()
 
 
-def unlink_and_shred(paths: list[Path]) -> threading.Thread:
-    """Remove every name at once, then overwrite the contents in the background.
+def shred_tree(directory: Path) -> None:
+    """Shred every file under ``directory``, then remove it. Best effort, resumable.
 
-    The files are opened before they are unlinked, so if the process dies during the
-    overwrite no name is left on disk pointing at the old contents.
+    Files are overwritten before any name goes, so if the process dies half way the
+    next call finds what is left under the same names and finishes the job.
     """
-    fds: list[int] = []
-    for path in paths:
-        with contextlib.suppress(OSError):
-            fds.append(os.open(path, os.O_RDWR))
+    if not directory.is_dir():
+        return
+    files = [p for p in directory.rglob("*") if p.is_file() and not p.is_symlink()]
+    for path in files:
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            _overwrite(fd)
+        finally:
+            os.close(fd)
+    for path in files:
         with contextlib.suppress(OSError):
             path.unlink()
+    for sub in sorted(directory.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            sub.unlink() if sub.is_symlink() or sub.is_file() else sub.rmdir()
     with contextlib.suppress(OSError):
-        if paths:
-            fsync_dir(paths[0].parent)
-
-    def work() -> None:
-        for fd in fds:
-            _overwrite(fd)
-            os.close(fd)
-
-    thread = threading.Thread(target=work, name="shred", daemon=True)
-    thread.start()
-    return thread
+        directory.rmdir()
+    with contextlib.suppress(OSError):
+        fsync_dir(directory.parent)
 
 
 def is_disk_full(exc: BaseException, where: Path | None = None) -> bool:

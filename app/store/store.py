@@ -12,7 +12,13 @@ from typing import Any, TypeVar
 import msgpack
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from app.errors import RecordNotFound, RecordUnreadable, StoreError, StoreLocked
+from app.errors import (
+    DiskFull,
+    RecordNotFound,
+    RecordUnreadable,
+    StoreError,
+    StoreLocked,
+)
 from app.store import tables
 from app.store.batch import Batch
 from app.store.changes import Change, Loaded, Peers, Watcher
@@ -73,7 +79,11 @@ class Store:
         return self._db, self._keys
 
     def close(self) -> None:
-        """Lock: fold the WAL into the main file, close connections, drop the keys."""
+        """Lock: fold the WAL into the main file, close connections, drop the keys.
+
+        On a full disk the WAL cannot be folded in: it stays, safe and sealed, and
+        the next lock with room folds it. Locking never fails for lack of space.
+        """
         if self._db is None:
             return
         Peers.leave(self._peer_key, self)
@@ -81,6 +91,8 @@ class Store:
         db, self._db, self._keys = self._db, None, None
         try:
             db.checkpoint()
+        except DiskFull:
+            pass
         finally:
             db.close()
             for closer in closers:

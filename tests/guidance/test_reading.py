@@ -8,7 +8,7 @@ import pytest
 
 from app.services.guidance import ReadingList
 from app.services.guidance.reading import RECENT_LIMIT
-from app.store import KdfParams, MemoryPepper, Store, Vault
+from app.store import KdfParams, MemorySecrets, Store, Vault
 
 PASSPHRASE = "correct horse battery"
 
@@ -16,7 +16,7 @@ PASSPHRASE = "correct horse battery"
 @pytest.fixture
 def vault(tmp_path: Path) -> Vault:
     return Vault(
-        tmp_path / "vault", pepper=MemoryPepper(), kdf=KdfParams(8 * 1024, 1, 1)
+        tmp_path / "vault", secrets=MemorySecrets(), kdf=KdfParams(8 * 1024, 1, 1)
     )
 
 

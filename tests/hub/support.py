@@ -19,7 +19,7 @@ import psycopg
 import pytest
 import uvicorn
 
-from app.store import KdfParams, MemoryPepper, Store, Vault
+from app.store import KdfParams, MemorySecrets, Store, Vault
 from app.sync import HubClient, SyncEngine, connect, enroll_device
 from app.sync.identity import Identity, sign_request
 from hub.api import create_app
@@ -163,7 +163,7 @@ class Device:
 
 def new_vault(root: Path) -> tuple[Vault, Store]:
     """A fresh vault with test-speed key stretching."""
-    vault = Vault(root, pepper=MemoryPepper(), kdf=FAST_KDF)
+    vault = Vault(root, secrets=MemorySecrets(), kdf=FAST_KDF)
     return vault, vault.create("device passphrase")
 
 

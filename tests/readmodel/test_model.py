@@ -227,11 +227,11 @@ WORDS = st.sampled_from(["road", "roadblock", "gate", "Gaté", "water", "well"])
 def test_typing_a_query_letter_by_letter_finds_what_a_full_scan_finds(
     tmp_path_factory: pytest.TempPathFactory, texts: list[str], query: str
 ) -> None:
-    from app.store import MemoryPepper
+    from app.store import MemorySecrets
     from tests.conftest import FAST_KDF
 
     root = tmp_path_factory.mktemp("v")
-    store = Vault(root, pepper=MemoryPepper(), kdf=FAST_KDF).create(PASSPHRASE)
+    store = Vault(root, secrets=MemorySecrets(), kdf=FAST_KDF).create(PASSPHRASE)
     try:
         saved = store.save_many([make_contact(asks=text) for text in texts])
         built = ReadModel(store)

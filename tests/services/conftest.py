@@ -8,14 +8,16 @@ from pathlib import Path
 import pytest
 
 from app.services import Services, VaultGate, open_services
-from app.store import FilePepper, Vault
+from app.store import FileSecrets, Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 
 @pytest.fixture
 def svc_vault(tmp_path: Path) -> Vault:
     return Vault(
-        tmp_path / "vault", pepper=FilePepper(tmp_path / "dev" / "p.bin"), kdf=FAST_KDF
+        tmp_path / "vault",
+        secrets=FileSecrets(tmp_path / "dev" / "p.bin"),
+        kdf=FAST_KDF,
     )
 
 

@@ -11,9 +11,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import delete, event, insert, select
 
-from app.errors import DiskFull, MigrationFailed, VaultCorrupt, WrongPassphrase
+from app.errors import DiskFull, MigrationFailed, VaultCorrupt
 from app.store import Store, Vault, tables
 from app.store import migrations as migrations_module
 from app.store import vault as vault_module
@@ -47,16 +47,21 @@ def test_damaged_keyfile_gives_clear_error_and_is_left_alone(
     assert vault.keyfile_path.read_bytes() == damaged
 
 
-def test_scrambled_keyfile_of_right_size_reads_as_wrong_passphrase(
+def test_scrambled_keyfile_of_right_size_is_reported_and_left_alone(
     vault: Vault,
 ) -> None:
     vault.create(PASSPHRASE).close()
     data = bytearray(vault.keyfile_path.read_bytes())
-    for slot in range(4):  # the real slot sits at a random position
-        data[22 + slot * SLOT_SIZE + 20] ^= 0xFF
+    for region in range(2):  # the current record sits in one of two regions
+        for slot in range(4):
+            data[region * 4096 + 22 + slot * SLOT_SIZE + 20] ^= 0xFF
     vault.keyfile_path.write_bytes(bytes(data))
-    with pytest.raises(WrongPassphrase):
+
+    with pytest.raises(VaultCorrupt) as caught:
         vault.unlock(PASSPHRASE)
+
+    assert caught.value.part == "keyfile"
+    assert vault.keyfile_path.read_bytes() == bytes(data)
 
 
 @pytest.mark.parametrize("damage", ["header", "truncate"])
@@ -103,12 +108,12 @@ KILL_CHILD = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from app.store import FilePepper, Vault
+    from app.store import FileSecrets, Vault
     from tests.conftest import FAST_KDF, PASSPHRASE
     from tests.factories import make_contact
     root = Path(sys.argv[1])
-    pepper = FilePepper(root / "secure" / "p.bin")
-    vault = Vault(root / "vault", pepper=pepper, kdf=FAST_KDF)
+    secrets = FileSecrets(root / "secure" / "p.bin")
+    vault = Vault(root / "vault", secrets=secrets, kdf=FAST_KDF)
     store = vault.unlock(PASSPHRASE)
     while True:
         saved = store.save(make_contact(notes="burst " * 50))
@@ -163,19 +168,20 @@ def write_legacy_rows(store: Store, records: list[SyncedRecord]) -> None:
 
 
 def test_migration_from_older_schema_keeps_records_and_queues_them(
-    vault: Vault, monkeypatch: pytest.MonkeyPatch
+    vault: Vault,
 ) -> None:
-    old_steps = migrations_module.MIGRATIONS[:2]
-    monkeypatch.setattr(
-        vault_module,
-        "migrate",
-        lambda db, keys: migrations_module.migrate(db, keys, old_steps),
-    )
     store = vault.create(PASSPHRASE)
+    db = store._db
+    assert db is not None
+    with db.writing() as conn:  # as a vault made before step 0003 existed
+        conn.execute(
+            delete(tables.versions).where(
+                tables.versions.c.name == "0003_opaque_row_ids"
+            )
+        )
     records = [make_actor(hlc=store.clock.now().encode()) for _ in range(3)]
     write_legacy_rows(store, records)
     store.close()
-    monkeypatch.undo()
 
     store = vault.unlock(PASSPHRASE)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,11 @@ from app.errors import (
     VaultExists,
     WrongPassphrase,
 )
-from app.store import FilePepper, Store, Vault
+from app.store import FileSecrets, Store, Vault
 from app.store import kdf as kdf_module
 from app.store import vault as vault_module
+from app.store.keyfile import KeyFileStore
+from app.store.vault import PEPPER_NAMES
 from models import Actor, Contact
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.factories import make_actor, make_contact
@@ -61,10 +62,12 @@ def test_wrong_passphrase_raises_and_changes_nothing_on_disk(
     vault: Vault, tmp_path: Path
 ) -> None:
     vault.create(PASSPHRASE).close()
+    Vault.settle()
     before = snapshot(tmp_path)
 
     with pytest.raises(WrongPassphrase) as caught:
         vault.unlock("not the passphrase")
+    Vault.settle()  # the folder staged during Argon2id is shredded
 
     assert caught.value.remaining is None
     assert snapshot(tmp_path) == before
@@ -109,10 +112,12 @@ def test_change_passphrase_keeps_records_without_reencrypting(
     store.close()
     db_before = snapshot(tmp_path / "vault")
     keyfile_before = db_before.pop("k.bin")
+    db_before.pop("g.bin")  # re-sealed under the new pepper
 
     vault.change_passphrase(old=PASSPHRASE, new="a brand new passphrase")
 
     db_after = snapshot(tmp_path / "vault")
+    db_after.pop("g.bin")
     assert db_after.pop("k.bin") != keyfile_before
     assert db_after == db_before  # the database was not touched at all
     with pytest.raises(WrongPassphrase):
@@ -159,35 +164,49 @@ def test_duress_destroys_keys_before_touching_the_database(
 ) -> None:
     vault.create(PASSPHRASE).close()
     vault.set_duress(passphrase=PASSPHRASE, duress=DURESS)
+    Vault.settle()  # the staged folders of earlier attempts are gone
+    real_peppers = {n: vault.secrets.get(n) for n in PEPPER_NAMES}
     events: list[str] = []
-    real_destroy = FilePepper.destroy
-    real_shred = vault_module.shred
-    real_unlink = vault_module.unlink_and_shred
+    real_write, real_put = KeyFileStore.write, FileSecrets.put
+    real_clear, real_shred = FileSecrets.clear, vault_module.shred_tree
 
-    def spy_destroy(self: FilePepper) -> None:
-        events.append("pepper")
-        real_destroy(self)
+    def spy_write(self: KeyFileStore, region: int, record: bytes) -> None:
+        events.append("keyfile")
+        real_write(self, region, record)
 
-    def spy_shred(path: Path) -> None:
-        events.append(path.name)
-        real_shred(path)
+    def spy_put(self: FileSecrets, name: str, value: bytes) -> None:
+        if real_peppers.get(name) is not None and self.get(name) == real_peppers[name]:
+            events.append("real pepper")
+        real_put(self, name, value)
 
-    def spy_unlink(paths: list[Path]) -> threading.Thread:
-        events.extend(p.name for p in paths if p.exists())
-        thread = real_unlink(paths)
-        thread.join()
-        return thread
+    def spy_clear(self: FileSecrets, **kwargs: object) -> None:
+        events.append("other secrets")
+        real_clear(self, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(FilePepper, "destroy", spy_destroy)
-    monkeypatch.setattr(vault_module, "shred", spy_shred)
-    monkeypatch.setattr(vault_module, "unlink_and_shred", spy_unlink)
+    def spy_shred(folder: Path) -> None:
+        events.append("database" if (folder / "d.db").exists() else folder.name)
+        real_shred(folder)
+
+    monkeypatch.setattr(KeyFileStore, "write", spy_write)
+    monkeypatch.setattr(FileSecrets, "put", spy_put)
+    monkeypatch.setattr(FileSecrets, "clear", spy_clear)
+    monkeypatch.setattr(vault_module, "shred_tree", spy_shred)
 
     vault.unlock(DURESS).close()
+    Vault.settle()
 
-    assert events[:2] == ["pepper", "k.bin"]
-    assert "d.db" in events[2:]
-    leftovers = {p.name for p in (tmp_path / "vault").iterdir()}
-    assert leftovers <= {"k.bin", "d.db", "g.bin"}  # the decoy; nothing hidden
+    # The decoy's record is the first write; then the keys go, the decoy's new
+    # folder gets its key file, and only then is the old database shredded.
+    assert events[:5] == [
+        "keyfile",
+        "real pepper",
+        "other secrets",
+        "keyfile",
+        "database",
+    ]
+    left = {p.name for p in (tmp_path / "vault").iterdir()}
+    assert left == {"k.bin", "d.db", "g.bin"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secure", "vault"]
 
 
 def test_real_passphrase_after_duress_costs_the_same_as_a_wrong_one(
@@ -259,7 +278,7 @@ def test_wipe_limit_counts_failures_then_erases(vault: Vault, tmp_path: Path) ->
     assert remaining == [2, 1, 2, 1, 0]
     assert not vault.exists()
     assert not (tmp_path / "vault" / "d.db").exists()
-    assert not (tmp_path / "secure" / "p.bin").exists()
+    assert all(vault.secrets.get(name) is None for name in PEPPER_NAMES)
 
 
 def test_wipe_limit_is_off_by_default_and_validated(vault: Vault) -> None:
@@ -279,4 +298,4 @@ def test_keyfile_has_fixed_size_with_or_without_duress(
     vault.create(PASSPHRASE).close()
     plain = (tmp_path / "vault" / "k.bin").stat().st_size
     vault.set_duress(passphrase=PASSPHRASE, duress=DURESS)
-    assert (tmp_path / "vault" / "k.bin").stat().st_size == plain == 398
+    assert (tmp_path / "vault" / "k.bin").stat().st_size == plain == 8192

@@ -185,7 +185,7 @@ def test_create_after_an_interrupted_wipe_clears_the_leftovers(vault: Vault) -> 
     store = vault.create(PASSPHRASE)
     store.save(make_contact(asks="left behind"))
     store.close()
-    vault.pepper.destroy()
+    vault.secrets.clear()
     vault.keyfile_path.unlink()  # the wipe died here, database still on disk
 
     store = vault.create("starting over again")

@@ -28,7 +28,7 @@ from app.services import (
 from app.services.guidance import bundled_pack_dir
 from app.services.hublink import VaultSync, stop_in_background
 from app.settings import Settings
-from app.store import FilePepper, KdfParams, Vault
+from app.store import FileSecrets, KdfParams, Vault
 from app.sync import HubClient
 from hub.devices import wipe
 from hub.enrollment import create_code
@@ -47,7 +47,7 @@ PASSPHRASE = "device passphrase here"
 def vault(tmp_path: Path) -> Vault:
     return Vault(
         tmp_path / "vault",
-        pepper=FilePepper(tmp_path / "device" / "p.bin"),
+        secrets=FileSecrets(tmp_path / "device" / "p.bin"),
         kdf=KdfParams(8 * 1024, 1, 1),
     )
 

@@ -28,7 +28,7 @@ def test_settings_defaults_are_loopback_8550_and_five_minutes(tmp_path: Path) ->
     settings = Settings.from_env({"PARLEY_DATA_DIR": str(tmp_path)})
     assert (settings.host, settings.port) == ("127.0.0.1", DEFAULT_PORT)
     assert settings.idle_timeout_s == DEFAULT_IDLE_TIMEOUT_S == 300
-    assert settings.vault_dir.parent == settings.pepper_path.parent.parent == tmp_path
+    assert settings.vault_dir.parent == settings.secrets_path.parent.parent == tmp_path
 
 
 def test_settings_use_phone_storage_and_env_overrides(tmp_path: Path) -> None:

@@ -68,7 +68,7 @@ def test_views_hold_no_hard_coded_text_in_text_controls() -> None:
         (WrongPassphrase(remaining=2), "2 tries left"),
         (WrongPassphrase(remaining=0), "were erased"),
         (StoreLocked(), "locked"),
-        (DiskFull("database"), "phone is full"),
+        (DiskFull("database"), "Storage full"),
         (VaultCorrupt("keyfile"), "damaged"),
         (HubUnreachable(), "No connection"),
         (Rejected(409), "409"),

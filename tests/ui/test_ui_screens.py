@@ -136,3 +136,15 @@ async def test_place_created_inline_and_edited_with_coarse_position(
     assert tab.route == "/places"
     place = _shell(tab).services.places.search("Bridge")[0]
     assert _shell(tab).services.places.form(place.id).lat == "12.35"
+
+
+async def test_settings_say_how_this_device_guards_the_keys(unlocked: Unlocked) -> None:
+    tab = await unlocked()
+    await tab.nav("Settings")
+    assert tab.has_text("How this device guards your keys")
+    level = _shell(tab).services.security.protection().value
+    expected = {
+        "file_in_place": "Basic. This device has no security chip",
+        "file": "Weak. This device's storage keeps old copies",
+    }[level]
+    assert tab.has_text(expected)

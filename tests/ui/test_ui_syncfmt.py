@@ -121,3 +121,13 @@ def test_describe_explains_why_the_hub_refused(detail: str, words: str) -> None:
 def test_store_failures_during_sync_are_described_too() -> None:
     assert describe_code("disk_full") == t("err.disk_full")
     assert describe_code("never_heard_of") == t("err.sync_error")
+
+
+@pytest.mark.parametrize("code", ["sync_internal", "hub_busy"])
+def test_an_unexpected_sync_error_and_a_busy_hub_are_told_in_plain_words(
+    code: str,
+) -> None:
+    text = failure(status(SyncState.FAILED, failed=code))
+    assert text is not None and text == describe_code(code)
+    assert "try again by itself" in text or "tries again by itself" in text
+    assert "safe on this phone" in text

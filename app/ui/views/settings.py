@@ -167,8 +167,11 @@ class SettingsScreen(Screen):
                 min_tile_height=56,
             )
 
+        level = self.services.security.protection().value
         return [
             *hub_entry(self),
+            section_title(t("settings.protection")),
+            note(t(f"settings.protection.{level}")),
             section_title(t("settings.idle")),
             self.idle.control,
             fold(
