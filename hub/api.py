@@ -18,7 +18,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.errors import HubError, unavailable
+from hub.limits import BodyLimit, BodyRules, claimed_device
 from hub.service import Hub, RequestInfo
+from hub.throttle import EnrollThrottle, FailureWindow
 from hub.upload_api import UploadEndpoint
 from models.wire import (
     MEDIA_TYPE,
@@ -55,7 +57,7 @@ class ErrorBody(BaseModel):
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 403, 409, 413)
+    status: {"model": ErrorBody} for status in (400, 401, 403, 408, 409, 413)
 }
 
 
@@ -66,12 +68,13 @@ def _error(exc: HubError) -> JSONResponse:
 class AccessLog:
     """Logs device, batch, status and timing of each request; never a body.
 
-    Also refuses a declared ``Content-Length`` above the limit before reading.
+    A request whose client went away before any answer is logged as
+    ``disconnected``, with the device its header names when it was not yet
+    authenticated (``claimed=``).
     """
 
-    def __init__(self, app: ASGIApp, *, max_body: int) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,7 +83,7 @@ class AccessLog:
         start = time.perf_counter()
         info = RequestInfo()
         scope.setdefault("state", {})["info"] = info
-        status = [500]
+        status: list[int | None] = [None]
 
         async def tracked(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -88,18 +91,17 @@ class AccessLog:
             await send(message)
 
         try:
-            length = dict(scope["headers"]).get(b"content-length", b"0")
-            if int(length or b"0") > self.max_body:
-                await _error(HubError(413, "body_too_large"))(scope, receive, tracked)
-                return
             await self.app(scope, receive, tracked)
         finally:
+            device = info.device
+            if device == "-" and status[0] is None:
+                device = "claimed=" + claimed_device(dict(scope["headers"]))
             log.info(
-                "%s %s status=%d device=%s batch=%s bytes=%d ms=%.1f",
+                "%s %s status=%s device=%s batch=%s bytes=%d ms=%.1f",
                 scope["method"],
                 scope["path"],
-                status[0],
-                info.device,
+                "disconnected" if status[0] is None else status[0],
+                device,
                 info.batch if info.batch is not None else "-",
                 info.pushed,
                 (time.perf_counter() - start) * 1000,
@@ -131,9 +133,9 @@ def _install_errors(app: FastAPI) -> None:
     async def _http_error(
         _request: Request, exc: StarletteHTTPException
     ) -> JSONResponse:
-        return _error(
-            HubError(exc.status_code, _HTTP_CODES.get(exc.status_code, "http_error"))
-        )
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        allow = (exc.headers or {}).get("Allow")
+        return _error(HubError(exc.status_code, code, allow=allow))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, _exc: RequestValidationError) -> JSONResponse:
@@ -196,5 +198,15 @@ def create_app(hub: Hub) -> FastAPI:
 
     # Streams its answer while the body arrives: a plain ASGI app as the route.
     app.router.routes.append(Route(UPLOAD_PATH, UploadEndpoint(hub), methods=["POST"]))
-    app.add_middleware(AccessLog, max_body=hub.settings.max_body)
+    settings = hub.settings
+    rules = BodyRules(
+        max_body=settings.max_body,
+        grace_ms=settings.body_grace_ms,
+        idle_ms=settings.body_idle_ms,
+        min_rate=settings.body_min_rate,
+    )
+    app.add_middleware(BodyLimit, rules=rules)
+    window = FailureWindow(settings.enroll_failures_per_min)
+    app.add_middleware(EnrollThrottle, window=window)
+    app.add_middleware(AccessLog)
     return app

@@ -111,21 +111,11 @@ def _serve(settings: HubSettings, db: HubDb, keys: OrgKeys) -> None:
     import uvicorn
 
     from hub.api import create_app
+    from hub.serving import uvicorn_config
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(Hub(db, keys, settings))
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        access_log=False,
-        server_header=False,
-        date_header=False,
-        log_level="warning",
-        # Keep idle connections well past a device's retry wait: on 2G and
-        # satellite every new connection costs a round trip.
-        timeout_keep_alive=75,
-    )
+    uvicorn.Server(uvicorn_config(app, settings)).run()
 
 
 def _print_code(code: str, url: str) -> None:

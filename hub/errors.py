@@ -14,8 +14,12 @@ _MESSAGES = {
     401: "The request is not properly signed.",
     403: "The request is not allowed.",
     404: "Not found.",
+    405: "This method is not allowed here.",
+    408: "The request arrived too slowly.",
     409: "The request conflicts with what the hub already has.",
+    411: "The request needs a Content-Length.",
     413: "The request is too large.",
+    429: "Too many requests; try again later.",
     500: "The hub failed to process the request.",
     503: "The hub cannot reach its database right now; try again shortly.",
 }
@@ -32,11 +36,21 @@ class HubError(Exception):
         super().__init__(f"{status}:{code}")
         self.status = status
         self.code = code
+        # Headers, not body fields: ``retry_after`` (seconds) and ``allow``.
+        self.retry_after: int | None = extra.pop("retry_after", None)
+        self.allow: str | None = extra.pop("allow", None)
         self.extra = extra
 
     def headers(self) -> dict[str, str]:
-        """Extra response headers: ``Retry-After`` on 503."""
-        return {"retry-after": str(RETRY_AFTER_S)} if self.status == 503 else {}
+        """Extra response headers: ``Retry-After`` on 429 and 503, ``Allow``."""
+        out: dict[str, str] = {}
+        if self.retry_after is not None:
+            out["retry-after"] = str(max(1, self.retry_after))
+        elif self.status == 503:
+            out["retry-after"] = str(RETRY_AFTER_S)
+        if self.allow is not None:
+            out["allow"] = self.allow
+        return out
 
     def body(self) -> dict[str, Any]:
         """Return the JSON error body."""

@@ -23,7 +23,15 @@ from hub.regcheck import Op, check_ops
 from hub.registry import apply_ops
 from hub.streams import bump
 from models.keys import CryptoError, verify
-from models.wire import Ack, Batch, Push, WireError, parse, seal_message
+from models.wire import (
+    MAX_BATCH_OPS,
+    Ack,
+    Batch,
+    Push,
+    WireError,
+    parse,
+    seal_message,
+)
 
 __all__ = ["CheckedPush", "apply_push", "check_push", "stored_ack", "store_sealed"]
 
@@ -40,15 +48,25 @@ class CheckedPush:
 
 
 def check_push(
-    push: Push, device: DeviceKeys, *, now_ms: int, max_future_ms: int
+    push: Push,
+    device: DeviceKeys,
+    *,
+    now_ms: int,
+    max_future_ms: int,
+    max_ops: int = MAX_BATCH_OPS,
 ) -> CheckedPush:
     """Parse and check a push before the write transaction.
 
     Raises:
-        HubError: 400 ``malformed_batch`` or ``bad_batch_signature``.
+        HubError: 400 ``malformed_batch`` or ``bad_batch_signature``; 413
+            ``too_many_ops`` past ``max_ops`` registry ops (counted before any
+            op is parsed).
     """
     try:
         obj = msgpack.unpackb(push.batch, raw=False, strict_map_key=True)
+        ops = obj.get("ops") if isinstance(obj, dict) else None
+        if isinstance(ops, list) and len(ops) > max_ops:
+            raise HubError(413, "too_many_ops", max_ops=max_ops)
         batch = parse(Batch, obj)
     except (ValueError, TypeError, msgpack.UnpackException, WireError):
         raise HubError(400, "malformed_batch") from None

@@ -191,7 +191,11 @@ class Hub:
 
     def _check(self, push: Push, device: DeviceKeys, now: int) -> CheckedPush:
         return check_push(
-            push, device, now_ms=now, max_future_ms=self.settings.max_future_ms
+            push,
+            device,
+            now_ms=now,
+            max_future_ms=self.settings.max_future_ms,
+            max_ops=self.settings.max_batch_ops,
         )
 
     def _parse(self, body: bytes) -> SyncRequest:

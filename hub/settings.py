@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from models.wire import MAX_BODY_BYTES, MAX_PLAIN_BYTES
+from models.wire import MAX_BATCH_OPS, MAX_BODY_BYTES, MAX_PLAIN_BYTES
 
 __all__ = ["HubSettings", "default_database_url"]
 
@@ -39,6 +39,20 @@ class HubSettings:
     threads: int = 8
     # Test hook: hold every push transaction open this long before commit.
     test_commit_delay_ms: int = 0
+    # Slow senders: headers must arrive within this; a body may take
+    # body_grace_ms whatever its pace, then must average body_min_rate bytes/s,
+    # and never pause longer than body_idle_ms.
+    header_timeout_ms: int = 20_000
+    max_header_bytes: int = 16 * 1024
+    body_grace_ms: int = 30_000
+    body_idle_ms: int = 30_000
+    body_min_rate: int = 1024
+    # Caps: registry ops in one batch, per device per hour, registry entries
+    # one device may create; failed enrollments per client address per minute.
+    max_batch_ops: int = MAX_BATCH_OPS
+    ops_per_hour: int = 20_000
+    entries_per_device: int = 5_000
+    enroll_failures_per_min: int = 10
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> HubSettings:
@@ -47,7 +61,21 @@ class HubSettings:
         base = cls()
         ints = ("port", "max_body", "max_plain", "request_window_ms", "max_future_ms")
         changes: dict[str, object] = {}
-        for name in (*ints, "sync_hint_s", "threads", "test_commit_delay_ms"):
+        more = (
+            "sync_hint_s",
+            "threads",
+            "test_commit_delay_ms",
+            "header_timeout_ms",
+            "max_header_bytes",
+            "body_grace_ms",
+            "body_idle_ms",
+            "body_min_rate",
+            "max_batch_ops",
+            "ops_per_hour",
+            "entries_per_device",
+            "enroll_failures_per_min",
+        )
+        for name in (*ints, *more):
             value = env.get(_PREFIX + name.upper())
             if value:
                 changes[name] = int(value)

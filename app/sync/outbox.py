@@ -2,7 +2,8 @@
 
 A batch holds registry ops first (diffed per field against each revision's parent)
 and then a sealed part: ``seal(records_key, pad(zstd(msgpack(revisions))))``
-signed by the device. It is capped in bytes, frozen in the vault before it is
+signed by the device. It is capped in bytes and in registry ops (the hub's
+:data:`~models.wire.MAX_BATCH_OPS`), frozen in the vault before it is
 sent, and resent byte-identical until the hub acknowledges it.
 """
 
@@ -22,6 +23,7 @@ from models.keys import pad, seal, sign
 from models.wire import (
     ALIAS_ADD,
     ALIAS_DEL,
+    MAX_BATCH_OPS,
     Batch,
     RegistryOpWire,
     SealedPart,
@@ -155,7 +157,8 @@ def _registry_ops(
         changes = field_changes(rev, _parent(store, rev, cache))
         changes = _with_resent(rev, changes, resend.get(rev.id))
         size = sum(len(msgpack.packb(v)) + _OP_OVERHEAD for _, v in changes)
-        if taken and used + size > budget:
+        too_many = len(ops) + len(changes) > MAX_BATCH_OPS
+        if taken and (used + size > budget or too_many):
             break
         start = len(ops)
         ops += [

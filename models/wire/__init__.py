@@ -10,6 +10,7 @@ manifests are signed by a hub key (:mod:`models.wire.signed`). Enrollment is JSO
 from models.wire.codec import (
     DEFAULT_BATCH_BYTES,
     DEFAULT_PAGE_BYTES,
+    MAX_BATCH_OPS,
     MAX_BODY_BYTES,
     MAX_PLAIN_BYTES,
     MEDIA_TYPE,
@@ -104,6 +105,7 @@ __all__ = [
     "EnrollResponse",
     "HubHello",
     "ID_BYTES",
+    "MAX_BATCH_OPS",
     "MAX_BODY_BYTES",
     "MAX_PLAIN_BYTES",
     "MEDIA_TYPE",

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 __all__ = [
     "DEFAULT_BATCH_BYTES",
     "DEFAULT_PAGE_BYTES",
+    "MAX_BATCH_OPS",
     "MAX_BODY_BYTES",
     "MAX_PLAIN_BYTES",
     "MEDIA_TYPE",
@@ -32,6 +33,9 @@ DEFAULT_BATCH_BYTES = 32 * 1024
 DEFAULT_PAGE_BYTES = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 MAX_PLAIN_BYTES = 4 * 1024 * 1024
+# Registry ops in one batch: devices never build more, the hub refuses more
+# (413 ``too_many_ops``) before it takes any lock.
+MAX_BATCH_OPS = 2_000
 ALIAS_ADD = "+alias"
 ALIAS_DEL = "-alias"
 ID_BYTES = 16

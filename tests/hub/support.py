@@ -27,6 +27,7 @@ from hub.db import HubDb, migrate
 from hub.enrollment import create_code
 from hub.orgkeys import OrgKeys, init_org
 from hub.service import Hub, now_ms
+from hub.serving import uvicorn_config
 from hub.settings import HubSettings
 from models.enums import Role
 from models.keys import WrapParams
@@ -120,13 +121,8 @@ class LiveHub:
 
     def __init__(self, hub: Hub, port: int = 0) -> None:
         self.hub = hub
-        config = uvicorn.Config(
-            create_app(hub),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
+        config = uvicorn_config(
+            create_app(hub), hub.settings, host="127.0.0.1", port=port, lifespan="off"
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
