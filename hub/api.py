@@ -56,8 +56,13 @@ class ErrorBody(BaseModel):
     message: str
 
 
+# Every error a route with a body can answer (422 replaces FastAPI's own shape).
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 403, 408, 409, 413)
+    status: {"model": ErrorBody}
+    for status in (400, 401, 403, 408, 409, 411, 413, 422, 429, 503)
+}
+_GET_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (413, 422, 503)
 }
 
 
@@ -160,14 +165,14 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.hub = hub
     _install_errors(app)
 
-    @app.get("/healthz")
+    @app.get("/healthz", responses=_GET_ERRORS)
     def healthz() -> dict[str, Any]:
         """Liveness and database reachability, for load balancers."""
         with hub.db.read() as conn:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "time": hub.clock()}
 
-    @app.get("/v1/hello", response_model=HubHello)
+    @app.get("/v1/hello", response_model=HubHello, responses=_GET_ERRORS)
     def hello() -> HubHello:
         """The hub's public keys and clock, read before enrolling."""
         return hub.hello()

@@ -46,8 +46,8 @@ class BodyRules:
 
     max_body: int
     max_enroll: int = MAX_ENROLL_BODY
-    grace_ms: int = 30_000
-    idle_ms: int = 30_000
+    grace_ms: int = 20_000
+    idle_ms: int = 20_000
     min_rate: int = 1024
 
 

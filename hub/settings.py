@@ -41,11 +41,12 @@ class HubSettings:
     test_commit_delay_ms: int = 0
     # Slow senders: headers must arrive within this; a body may take
     # body_grace_ms whatever its pace, then must average body_min_rate bytes/s,
-    # and never pause longer than body_idle_ms.
+    # and never pause longer than body_idle_ms. With the 2 s linger after a
+    # refusal (hub.serving), a slow sender is gone within 25 s.
     header_timeout_ms: int = 20_000
     max_header_bytes: int = 16 * 1024
-    body_grace_ms: int = 30_000
-    body_idle_ms: int = 30_000
+    body_grace_ms: int = 20_000
+    body_idle_ms: int = 20_000
     body_min_rate: int = 1024
     # Caps: registry ops in one batch, per device per hour, registry entries
     # one device may create; failed enrollments per client address per minute.
