@@ -14,7 +14,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hub.db import HubDb, migrate
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
+
+from hub.address import address_file, read_address, serving_url, write_address
+from hub.db import HubDb, migrate, normalize_url
 from hub.devices import UnknownDevice, find_device, list_devices, revoke, wipe
 from hub.enrollment import create_code, enroll_uri
 from hub.keyfile import KeyFileError, load_key, load_or_create_key
@@ -29,6 +38,7 @@ __all__ = ["main", "parse_ttl"]
 
 PASSPHRASE_ENV = "PARLEY_ORG_PASSPHRASE"
 MIN_PASSPHRASE = 12
+MIN_ID_PREFIX = 8
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -57,12 +67,38 @@ def _passphrase(env: str | None) -> str:
     return value
 
 
+def _shown_url(url: str) -> str:
+    """The database URL with any password hidden."""
+    try:
+        return make_url(normalize_url(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unreadable URL)"
+
+
+def _database_error(url: str, exc: Exception) -> CliError:
+    where = _shown_url(url)
+    if isinstance(exc, ArgumentError | NoSuchModuleError):
+        return CliError(
+            f"{where} is not a database URL; use sqlite:///path/hub.db "
+            "or postgresql://user@host:5432/name"
+        )
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    detail = reason[0] if reason else type(exc).__name__
+    return CliError(f"cannot open the database {where}: {detail}")
+
+
 @contextlib.contextmanager
 def _database(settings: HubSettings) -> Iterator[HubDb]:
-    migrate(settings.database_url)
-    db = HubDb(settings.database_url)
+    url = settings.database_url
+    try:
+        migrate(url)
+        db = HubDb(url)
+    except (SQLAlchemyError, OSError) as exc:
+        raise _database_error(url, exc) from None
     try:
         yield db
+    except OperationalError as exc:
+        raise _database_error(url, exc) from None
     finally:
         db.close()
 
@@ -115,6 +151,10 @@ def _serve(settings: HubSettings, db: HubDb, keys: OrgKeys) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(Hub(db, keys, settings))
+    url = settings.public_url or serving_url(settings.host, settings.port)
+    with contextlib.suppress(OSError):
+        write_address(address_file(settings.key_path), url)
+    print(f"serving on {settings.host}:{settings.port}; devices use {url}", flush=True)
     uvicorn.Server(uvicorn_config(app, settings)).run()
 
 
@@ -131,10 +171,28 @@ def _print_code(code: str, url: str) -> None:
     print(f"enrollment code  {code}", flush=True)
 
 
+def _enroll_url(args: argparse.Namespace, settings: HubSettings) -> str:
+    """The hub address a new device is given, and a warning when it is a guess."""
+    url = (
+        args.hub_url
+        or settings.public_url
+        or read_address(address_file(settings.key_path))
+    )
+    if url:
+        return str(url)
+    guess = serving_url(settings.host, settings.port)
+    print(
+        f"no running hub recorded its address; assuming {guess} "
+        "(start `parley-hub serve` first, or pass --hub-url)",
+        file=sys.stderr,
+    )
+    return guess
+
+
 def _cmd_enroll(args: argparse.Namespace, settings: HubSettings) -> None:
+    url = _enroll_url(args, settings)
     with _open(settings) as (db, _):
         code = _new_code(db, args)
-    url = args.url or f"http://{settings.host}:{settings.port}"
     _print_code(code, url)
     ttl = args.ttl // 1000
     print(f"team {args.team}, role {args.role}, single use, expires in {ttl}s")
@@ -165,12 +223,33 @@ def _cmd_devices(_args: argparse.Namespace, settings: HubSettings) -> None:
         )
 
 
+def _confirm(question: str) -> bool:
+    try:
+        answer = input(f"{question} Type yes to go on: ")
+    except EOFError:
+        return False
+    return answer.strip().lower() == "yes"
+
+
 def _device_action(args: argparse.Namespace, settings: HubSettings) -> None:
+    if len(args.device) < MIN_ID_PREFIX:
+        raise CliError(
+            f"give at least {MIN_ID_PREFIX} characters of the device id "
+            "(`parley-hub devices` lists them)"
+        )
     with _open(settings) as (db, keys):
         try:
             device = find_device(db, args.device)
-        except UnknownDevice:
-            raise CliError("no single device matches that id") from None
+        except UnknownDevice as exc:
+            raise CliError(str(exc)) from None
+        info = next(d for d in list_devices(db) if d.id == device)
+        what = "revoke" if args.command == "revoke" else "wipe"
+        question = (
+            f"{what.capitalize()} device {device} "
+            f"(team {info.team}, {info.role}, {info.status})?"
+        )
+        if not args.yes and not _confirm(question):
+            raise CliError("nothing done")
         action = revoke if args.command == "revoke" else wipe
         action(db, keys, device, now_ms=now_ms())
     if args.command == "revoke":
@@ -215,7 +294,9 @@ def _cmd_demo(args: argparse.Namespace, settings: HubSettings) -> None:
         code = create_code(
             db, team=args.team, role=Role.FIELD, ttl_ms=day, now_ms=now_ms()
         )
-        _print_code(code, f"http://{settings.host}:{settings.port}")
+        _print_code(
+            code, settings.public_url or serving_url(settings.host, settings.port)
+        )
         _serve(settings, db, keys)
 
 
@@ -245,11 +326,19 @@ def _parser() -> argparse.ArgumentParser:
     enroll.add_argument("--team", required=True)
     enroll.add_argument("--role", choices=[r.value for r in Role], required=True)
     enroll.add_argument("--ttl", type=parse_ttl, default=parse_ttl("24h"))
-    enroll.add_argument("--url", help="hub address the device should use")
+    enroll.add_argument(
+        "--hub-url",
+        "--url",
+        dest="hub_url",
+        help="hub address the device should use (default: what `serve` serves)",
+    )
     sub.add_parser("devices", help="list enrolled devices")
     for name in ("revoke", "wipe"):
         cmd = sub.add_parser(name, help=f"{name} a device")
-        cmd.add_argument("device")
+        cmd.add_argument(
+            "device", help=f"the device id, or a unique prefix of {MIN_ID_PREFIX}+"
+        )
+        cmd.add_argument("--yes", action="store_true", help="do not ask to confirm")
     pub = sub.add_parser("publish-guidance", help="sign and publish a guidance pack")
     pub.add_argument("pack")
     pub.add_argument(
@@ -283,6 +372,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = replace(settings, **{k: v for k, v in overrides.items() if v})
     try:
         _COMMANDS[args.command](args, settings)
+    except KeyboardInterrupt:
+        print("parley-hub: stopped", file=sys.stderr)
+        return 130
+    except SQLAlchemyError as exc:
+        error = _database_error(settings.database_url, exc)
+        print(f"parley-hub: {error}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"parley-hub: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     except CliError as exc:
         print(f"parley-hub: {exc}", file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,8 +38,19 @@ def normalize_url(url: str) -> str:
 
 def _sqlite_file(url: str) -> Path | None:
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return Path(url[len("sqlite:///") :])
+        return Path(url[len("sqlite:///") :].split("?", 1)[0])
     return None
+
+
+def _private_file(path: Path) -> None:
+    """Create a SQLite file readable by its owner only, before SQLite opens it
+    (SQLite gives its -wal and -shm files the database file's mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def _make_engine(url: str) -> Engine:
@@ -56,7 +68,7 @@ def _make_engine(url: str) -> Engine:
         )
     path = _sqlite_file(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
     engine = create_engine(
         url,
         hide_parameters=True,
@@ -120,7 +132,7 @@ def migrate(url: str, revision: str = "head") -> None:
     url = normalize_url(url)
     path = _sqlite_file(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     engine = create_engine(url, hide_parameters=True)

@@ -72,8 +72,12 @@ def find_device(db: HubDb, prefix: str) -> str:
                 select(t.c.id).where(t.c.id.startswith(prefix.lower()))
             ).scalars()
         )
-    if len(ids) != 1 or not prefix:
-        raise UnknownDevice(prefix)
+    if not prefix or not ids:
+        raise UnknownDevice(f"no device id starts with {prefix!r}")
+    if len(ids) > 1:
+        raise UnknownDevice(
+            f"{len(ids)} devices start with {prefix!r}; give more characters"
+        )
     return str(ids[0])
 
 

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, update
 
 from hub import tables
-from hub.auth import DeviceKeys, KeyCache, authenticate, claim_nonce, lock_device
+from hub.auth import (
+    DeviceKeys,
+    DeviceRow,
+    KeyCache,
+    authenticate,
+    claim_nonce,
+    lock_device,
+)
 from hub.db import HubDb
 from hub.devices import pending_commands
 from hub.enrollment import enroll
@@ -18,6 +25,7 @@ from hub.orgkeys import OrgKeys
 from hub.packs import pack_body
 from hub.pull import pack_offer, registry_page, sealed_page
 from hub.push import CheckedPush, apply_push, check_push, store_sealed, stored_ack
+from hub.quota import Quota, admit, precheck, record
 from hub.settings import HubSettings
 from hub.uploads import receive_part
 from models.enums import Role
@@ -87,6 +95,10 @@ class Hub:
         # Test seam: called inside the push transaction, just before commit.
         self.before_commit: Callable[[], None] | None = None
         self._cache = KeyCache()
+        self._quota = Quota(
+            ops_per_hour=settings.ops_per_hour,
+            entries_per_device=settings.entries_per_device,
+        )
 
     def hello(self) -> HubHello:
         """The public card a device reads before enrolling."""
@@ -132,6 +144,8 @@ class Hub:
             info.batch, info.pushed = req.push.seq, len(req.push.batch)
             if not req.push.is_part:
                 checked = self._check(req.push, device, now)
+                ops = len(checked.batch.ops)
+                precheck(self.db, device.id, ops, self._quota, now_ms=now)
         ack, cmds, held = self._write(fields, device, req.push, checked, now)
         out = self._respond(req, device, ack, cmds, now)
         if held is not None:
@@ -239,9 +253,19 @@ class Hub:
             if push is not None and push.is_part:
                 ack, checked, held = self._part(conn, push, keys, row.last_batch, now)
             if checked is not None:
+                checked, new = self._admit(conn, checked, row, now)
                 ack = apply_push(self.db, conn, checked, row, now_ms=now)
                 if ack.status == "applied":
                     seen["last_batch"] = ack.seq
+                    rejected = {index for index, _ in ack.rejects}
+                    record(
+                        conn,
+                        checked,
+                        device=device,
+                        created=new,
+                        rejected=rejected,
+                        now_ms=now,
+                    )
             cmds = pending_commands(conn, device, now_ms=now) if row.cmd_pending else []
             devices = tables.devices
             conn.execute(update(devices).where(devices.c.id == device).values(**seen))
@@ -249,6 +273,21 @@ class Hub:
                 store_sealed(conn, checked, device, now_ms=now)
             self._hold(checked)
         return ack, cmds, held
+
+    def _admit(
+        self, conn: Connection, checked: CheckedPush, row: DeviceRow, now: int
+    ) -> tuple[CheckedPush, set[str]]:
+        """The device's quotas, for a push that is the next batch."""
+        if checked.push.seq != row.last_batch + 1:
+            return checked, set()
+        return admit(
+            conn,
+            checked,
+            device=row.id,
+            role=row.role,
+            quota=self._quota,
+            now_ms=now,
+        )
 
     def _part(
         self, conn: Connection, push: Push, keys: DeviceKeys, last: int, now: int

@@ -28,6 +28,9 @@ class HubSettings:
     key_file: str = ""
     host: str = "127.0.0.1"
     port: int = 8660
+    # The address devices are given when it is not the one served (a proxy, a
+    # name): enroll prints it, else what `serve` recorded.
+    public_url: str = ""
     max_body: int = MAX_BODY_BYTES
     max_plain: int = MAX_PLAIN_BYTES
     # A signed request older or newer than this (by the hub's clock) is refused.
@@ -80,7 +83,7 @@ class HubSettings:
             value = env.get(_PREFIX + name.upper())
             if value:
                 changes[name] = int(value)
-        for name in ("database_url", "host", "key_file"):
+        for name in ("database_url", "host", "key_file", "public_url"):
             value = env.get(_PREFIX + name.upper())
             if value:
                 changes[name] = value

@@ -185,3 +185,11 @@ packs = Table(
     Column("size", Integer, nullable=False),
     Column("published_at", BigInteger, nullable=False),
 )
+device_quotas = Table(
+    "device_quotas",
+    metadata,
+    Column("device", String(64), primary_key=True),
+    Column("hour_start", BigInteger, nullable=False),
+    Column("hour_ops", Integer, nullable=False),
+    Column("entries", Integer, nullable=False),
+)

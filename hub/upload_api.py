@@ -120,7 +120,14 @@ class UploadEndpoint:
                 frame = await self._store(upload, buf)
             except HubError as exc:
                 log.warning("upload refused: %s", exc.code)
-                await _last(send, UploadFrame(st=self.hub.clock(), held=0))
+                refused = UploadFrame(
+                    st=self.hub.clock(),
+                    held=0,
+                    error=exc.code,
+                    status=exc.status,
+                    retry_after=exc.retry_after or 0,
+                )
+                await _last(send, refused)
                 return
             except Exception as exc:  # the database went away: end like a cut
                 log.error("upload store failed: %s", type(exc).__name__)

@@ -152,7 +152,13 @@ class HubClient:
             )
         if answer.last is None:
             raise ProtocolError("frames")
-        return answer.last
+        last = answer.last
+        if last.error is not None:
+            if last.status in (429, 503):
+                wait = _retry_after(str(last.retry_after or ""))
+                raise HubBusy(last.status, last.error, wait)
+            raise Rejected(last.status or 400, last.error)
+        return last
 
     def download(self, path: str, *, authorization: str) -> bytes:
         """A signed ``GET`` of opaque bytes (guidance packs)."""

@@ -19,6 +19,7 @@ from app.errors import (
     DeviceRevoked,
     HubUnreachable,
     ProtocolError,
+    Rejected,
 )
 from app.store import Store
 from app.sync.apply import CURSOR_META, apply_registry, apply_sealed, pending_overrides
@@ -143,6 +144,7 @@ class SyncEngine:
             self.client.bytes_received,
         )
         conflicts = 0
+        refrozen = False
         for _ in range(self.max_rounds):
             try:
                 more = self._round(identity, report)
@@ -163,6 +165,14 @@ class SyncEngine:
                         LAST_SEQ_META: exc.last_batch_seq,
                     },
                 )
+                more = True
+            except Rejected as exc:
+                # A batch frozen before the hub's op cap: unfreeze it once, and
+                # the next batch is built within the cap from the same records.
+                if (exc.status, exc.reason) != (413, "too_many_ops") or refrozen:
+                    raise
+                refrozen = True
+                self.store.ack([], state={INFLIGHT_META: None, HELD_META: None})
                 more = True
             self._count(report, start)
             if progress is not None:

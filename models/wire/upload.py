@@ -99,7 +99,11 @@ class UploadRef(WireModel):
 
 class UploadFrame(WireModel):
     """One message of the hub's answer: bytes held, or the final acknowledgement
-    with the pulled pages (``sync``: an encoded ``SyncResponse``)."""
+    with the pulled pages (``sync``: an encoded ``SyncResponse``).
+
+    A batch the hub refuses once it is whole (too many ops, malformed) ends the
+    stream with ``error`` (the code), ``status`` (its 4xx) and, for a 429,
+    ``retry_after`` seconds, as a plain request's error answer would say."""
 
     st: int
     held: int = 0
@@ -107,6 +111,9 @@ class UploadFrame(WireModel):
     cmds: list[Signed] = Field(default_factory=list)
     done: bool = False
     sync: bytes | None = None
+    error: str | None = None
+    status: int = 0
+    retry_after: int = 0
 
 
 def frame_bytes(frame: UploadFrame) -> bytes:

@@ -109,9 +109,9 @@ def test_devices_revoke_and_wipe(
             )
     assert _run(org, "devices") == 0
     assert capsys.readouterr().out.count("active") == 2
-    assert _run(org, "revoke", "aa11") == 0
-    assert _run(org, "wipe", "bb22") == 0
-    assert _run(org, "revoke", "zz") == 1
+    assert _run(org, "revoke", "aa11aa11", "--yes") == 0
+    assert _run(org, "wipe", "bb22bb22", "--yes") == 0
+    assert _run(org, "revoke", "zzzzzzzz", "--yes") == 1
     with db.read() as conn:
         status = dict(
             conn.execute(select(tables.devices.c.id, tables.devices.c.status)).all()
