@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 PORT ?= 8550
 HUB_PORT ?= 8660
 
-.PHONY: run test lint fmt bench clean venv chromium fstools forensic pouch crash soak
+.PHONY: run test lint fmt bench clean venv chromium fstools forensic pouch crash soak bounds
 
 venv: $(STAMP)
 
@@ -69,6 +69,11 @@ crash: venv
 
 soak: venv
 	$(BIN)/python -m bench._soak
+
+# The hub's bounds with the shipped deadlines (slow senders cut within 30 s), on
+# SQLite and PostgreSQL; `make test` runs them with 2 s deadlines.
+bounds: venv
+	PARLEY_BOUNDS_FULL=1 $(BIN)/python -m pytest -q tests/hub/test_flood.py
 
 run: venv
 	$(BIN)/python -m app.devrun --port $(PORT) --hub-port $(HUB_PORT)

@@ -9,7 +9,7 @@ import io
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +33,7 @@ from hub.service import Hub, now_ms
 from hub.settings import HubSettings
 from models.enums import Role
 from models.keys import WrapParams, fingerprint
+from models.text import NAME_MAX, TEAM_MAX, is_clean
 
 __all__ = ["main", "parse_ttl"]
 
@@ -52,6 +53,20 @@ def parse_ttl(text: str) -> int:
     if unit not in _UNITS or not text[:-1].isdigit() or int(text[:-1]) <= 0:
         raise argparse.ArgumentTypeError("use a number and s, m, h or d, like 24h")
     return int(text[:-1]) * _UNITS[unit] * 1000
+
+
+def _text(limit: int) -> Callable[[str], str]:
+    """An argparse type: one clean line of at most ``limit`` characters."""
+
+    def check(text: str) -> str:
+        clean = text.strip()
+        if not clean or len(clean) > limit:
+            raise argparse.ArgumentTypeError(f"use 1 to {limit} characters")
+        if not is_clean(clean):
+            raise argparse.ArgumentTypeError("control characters are not allowed")
+        return clean
+
+    return check
 
 
 def _passphrase(env: str | None) -> str:
@@ -308,7 +323,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     init = sub.add_parser("init", help="create the organisation and the hub keys")
-    init.add_argument("--org", default="Parley organisation")
+    init.add_argument("--org", default="Parley organisation", type=_text(NAME_MAX))
     init.add_argument(
         "--passphrase-env",
         help=f"read the passphrase from this variable ({PASSPHRASE_ENV})",
@@ -321,9 +336,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--host", help="default 127.0.0.1")
         cmd.add_argument("--port", type=int)
         if name == "demo":
-            cmd.add_argument("--team", default="demo")
+            cmd.add_argument("--team", default="demo", type=_text(TEAM_MAX))
     enroll = sub.add_parser("enroll", help="print a single-use enrollment code")
-    enroll.add_argument("--team", required=True)
+    enroll.add_argument("--team", required=True, type=_text(TEAM_MAX))
     enroll.add_argument("--role", choices=[r.value for r in Role], required=True)
     enroll.add_argument("--ttl", type=parse_ttl, default=parse_ttl("24h"))
     enroll.add_argument(

@@ -33,6 +33,7 @@ from models.keys import new_key
 from models.wire import b64d
 from tests.hub.support import (
     ORG_PASSPHRASE,
+    database_for,
     new_vault,
     post_sync,
     push_request,
@@ -67,16 +68,20 @@ def _rss(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
-@pytest.fixture
-def served(database_url: str, tmp_path: Path) -> Iterator[HubProcess]:
-    """A hub process over a fresh database, with an organisation."""
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[HubProcess]:
+    """One hub process per database kind for the module, with an organisation."""
+    folder = tmp_path_factory.mktemp("served")
     env = {} if FULL else QUICK_ENV
-    hub = HubProcess(database_url, PARLEY_ORG_PASSPHRASE=ORG_PASSPHRASE, **env)
-    hub.env["PARLEY_HUB_KEY_FILE"] = str(tmp_path / "hub.key")
-    hub.cli("init", "--kdf-memory-kib", "8192")
-    hub.start()
-    yield hub
-    hub.stop()
+    with database_for(request.param, folder) as url:
+        hub = HubProcess(url, PARLEY_ORG_PASSPHRASE=ORG_PASSPHRASE, **env)
+        hub.env["PARLEY_HUB_KEY_FILE"] = str(folder / "hub.key")
+        hub.cli("init", "--kdf-memory-kib", "8192")
+        hub.start()
+        yield hub
+        hub.stop()
 
 
 def _chunks(total: int, size: int = 256 * 1024) -> Iterator[bytes]:
@@ -139,7 +144,9 @@ def test_300_wrong_enrollment_codes_meet_429_well_before_the_end(
 ) -> None:
     hub_key = b64d(httpx.get(served.url + "/v1/hello").json()["hub_key"])
     statuses: list[int] = []
-    with httpx.Client(base_url=served.url, timeout=10) as http:
+    # From an address of its own: the other tests enroll from 127.0.0.1.
+    transport = httpx.HTTPTransport(local_address="127.0.0.3")
+    with httpx.Client(base_url=served.url, timeout=10, transport=transport) as http:
         for _ in range(300):
             code = uuid.uuid4().hex[:20].upper()
             req = enroll_request(code, new_key(), new_key(), hub_key)

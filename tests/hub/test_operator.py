@@ -215,3 +215,13 @@ def test_a_client_that_hangs_up_mid_body_is_logged_as_a_disconnect(
     lines = _sync_lines(caplog)
     assert any("status=disconnected" in m and device in m for m in lines), lines
     assert not any("status=500" in m or "internal error" in m for m in lines)
+
+
+@pytest.mark.parametrize("team", ["north\x00", "", "x" * 65, "north\x1b[2J"])
+def test_enroll_refuses_a_team_name_no_certificate_could_carry(
+    org: str, team: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--database-url", org, "enroll", "--team", team, "--role", "field"])
+    assert stopped.value.code == 2
+    assert "--team" in capsys.readouterr().err
