@@ -12,6 +12,7 @@ from hub import tables
 from hub.auth import DeviceKeys, KeyCache, authenticate, claim_nonce, lock_device
 from hub.db import HubDb
 from hub.devices import pending_commands
+from hub.directory import directory_for
 from hub.enrollment import enroll
 from hub.errors import HubError
 from hub.orgkeys import OrgKeys
@@ -293,6 +294,13 @@ class Hub:
                 )
             if Stream.PACKS.value in req.pull:
                 updates["packs"] = pack_offer(conn, req.pull[Stream.PACKS.value])
+            if Stream.DIRECTORY.value in req.pull:
+                updates["directory"] = directory_for(
+                    conn,
+                    team=device.team,
+                    role=device.role,
+                    cursor=req.pull[Stream.DIRECTORY.value],
+                )
         return out.model_copy(update=updates)
 
     def pack(

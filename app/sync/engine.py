@@ -31,6 +31,7 @@ from app.sync.pace import LinkPace
 from app.sync.packs import PackInstaller, check_pack, is_wipe, verify_offer
 from app.sync.refusals import REFUSED_META, after_ack, kept_local
 from app.sync.retention import ACKED_META, purge_due
+from app.sync.sealing import directory_version, save_directory
 from models import RECORD_TYPES, SyncedRecord
 from models.wire import (
     UPLOAD_PATH,
@@ -252,6 +253,7 @@ class SyncEngine:
             pull["sealed"] = int(self.store.get_meta(CURSOR_META["sealed"]) or 0)
         if self.installer is not None:
             pull["packs"] = self.installer.installed_version()
+        pull["directory"] = directory_version(self.store)
         return pull
 
     def _exchange(self, identity: Identity, req: SyncRequest) -> SyncResponse:
@@ -397,6 +399,8 @@ class SyncEngine:
             report.registry_applied += done.new
             report.unreadable += done.unreadable
             more |= resp.registry.more
+        if resp.directory is not None:
+            save_directory(self.store, resp.directory)
         key = self._records_key()
         if resp.sealed is not None and key is not None:
             done = apply_sealed(self.store, resp.sealed, identity, key)
