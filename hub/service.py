@@ -17,7 +17,7 @@ from hub.enrollment import enroll
 from hub.errors import HubError
 from hub.orgkeys import OrgKeys
 from hub.packs import pack_body
-from hub.pull import pack_offer, registry_page, sealed_page
+from hub.pull import Reader, pack_offer, registry_page, sealed_page
 from hub.push import CheckedPush, apply_push, check_push, store_sealed, stored_ack
 from hub.settings import HubSettings
 from hub.uploads import receive_part
@@ -192,7 +192,11 @@ class Hub:
 
     def _check(self, push: Push, device: DeviceKeys, now: int) -> CheckedPush:
         return check_push(
-            push, device, now_ms=now, max_future_ms=self.settings.max_future_ms
+            push,
+            device,
+            now_ms=now,
+            max_future_ms=self.settings.max_future_ms,
+            command_key=self.keys.command_pub,
         )
 
     def _parse(self, body: bytes) -> SyncRequest:
@@ -286,7 +290,10 @@ class Hub:
         with self.db.read() as conn:
             if Stream.REGISTRY.value in req.pull:
                 updates["registry"] = registry_page(
-                    conn, req.pull[Stream.REGISTRY.value], req.max
+                    conn,
+                    req.pull[Stream.REGISTRY.value],
+                    req.max,
+                    Reader(device.team, device.role == Role.COORDINATOR.value),
                 )
             if Stream.SEALED.value in req.pull:
                 updates["sealed"] = sealed_page(
