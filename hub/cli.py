@@ -1,4 +1,5 @@
-"""``parley-hub``: init, serve, enroll, devices, revoke, wipe, publish-guidance."""
+"""``parley-hub``: init, serve, enroll, devices, revoke, wipe, publish-guidance,
+audit."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 
+from hub import audit_cli
 from hub.address import address_file, read_address, serving_url, write_address
 from hub.db import HubDb, migrate, normalize_url
 from hub.devices import UnknownDevice, find_device, list_devices, revoke, wipe
@@ -289,6 +291,13 @@ def _cmd_serve(_args: argparse.Namespace, settings: HubSettings) -> None:
         _serve(settings, db, keys)
 
 
+def _cmd_audit(args: argparse.Namespace, settings: HubSettings) -> None:
+    with _open(settings) as (db, keys):
+        problem = audit_cli.run(args, db, keys)
+    if problem:
+        raise CliError(problem)
+
+
 def _cmd_demo(args: argparse.Namespace, settings: HubSettings) -> None:
     with _database(settings) as db:
         master = _master(settings)
@@ -359,6 +368,7 @@ def _parser() -> argparse.ArgumentParser:
     pub.add_argument(
         "--version", type=int, help="default: the version in the pack's pack.toml"
     )
+    audit_cli.add_parser(sub)
     return parser
 
 
@@ -371,6 +381,7 @@ _COMMANDS = {
     "revoke": _device_action,
     "wipe": _device_action,
     "publish-guidance": _cmd_publish,
+    "audit": _cmd_audit,
 }
 
 

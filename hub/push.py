@@ -19,7 +19,7 @@ from hub import tables
 from hub.auth import DeviceKeys, DeviceRow
 from hub.db import HubDb
 from hub.errors import HubError
-from hub.regcheck import Op, check_ops
+from hub.regcheck import Op, Signer, check_ops
 from hub.registry import apply_ops
 from hub.streams import bump
 from models.keys import CryptoError, verify
@@ -53,6 +53,7 @@ def check_push(
     *,
     now_ms: int,
     max_future_ms: int,
+    command_key: bytes,
     max_ops: int = MAX_BATCH_OPS,
 ) -> CheckedPush:
     """Parse and check a push before the write transaction.
@@ -64,8 +65,8 @@ def check_push(
     """
     try:
         obj = msgpack.unpackb(push.batch, raw=False, strict_map_key=True)
-        ops = obj.get("ops") if isinstance(obj, dict) else None
-        if isinstance(ops, list) and len(ops) > max_ops:
+        raw_ops = obj.get("ops") if isinstance(obj, dict) else None
+        if isinstance(raw_ops, list) and len(raw_ops) > max_ops:
             raise HubError(413, "too_many_ops", max_ops=max_ops)
         batch = parse(Batch, obj)
     except (ValueError, TypeError, msgpack.UnpackException, WireError):
@@ -78,7 +79,10 @@ def check_push(
             verify(device.ed_pub, batch.sealed.sig, message)
         except CryptoError:
             raise HubError(400, "bad_batch_signature") from None
-    ops, rejects = check_ops(batch.ops, now_ms=now_ms, max_future_ms=max_future_ms)
+    signer = Signer(device.id, device.team, command_key)
+    ops, rejects = check_ops(
+        batch.ops, now_ms=now_ms, max_future_ms=max_future_ms, signer=signer
+    )
     digest = hashlib.sha256(push.batch).digest()
     return CheckedPush(push, batch, digest, ops, rejects)
 

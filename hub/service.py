@@ -19,11 +19,12 @@ from hub.auth import (
 )
 from hub.db import HubDb
 from hub.devices import pending_commands
+from hub.directory import directory_for
 from hub.enrollment import enroll
 from hub.errors import HubError
 from hub.orgkeys import OrgKeys
 from hub.packs import pack_body
-from hub.pull import pack_offer, registry_page, sealed_page
+from hub.pull import Reader, pack_offer, registry_page, sealed_page
 from hub.push import CheckedPush, apply_push, check_push, store_sealed, stored_ack
 from hub.quota import Quota, admit, precheck, record
 from hub.settings import HubSettings
@@ -209,6 +210,7 @@ class Hub:
             device,
             now_ms=now,
             max_future_ms=self.settings.max_future_ms,
+            command_key=self.keys.command_pub,
             max_ops=self.settings.max_batch_ops,
         )
 
@@ -328,7 +330,10 @@ class Hub:
         with self.db.read() as conn:
             if Stream.REGISTRY.value in req.pull:
                 updates["registry"] = registry_page(
-                    conn, req.pull[Stream.REGISTRY.value], req.max
+                    conn,
+                    req.pull[Stream.REGISTRY.value],
+                    req.max,
+                    Reader(device.team, device.role == Role.COORDINATOR.value),
                 )
             if Stream.SEALED.value in req.pull:
                 updates["sealed"] = sealed_page(
@@ -336,6 +341,13 @@ class Hub:
                 )
             if Stream.PACKS.value in req.pull:
                 updates["packs"] = pack_offer(conn, req.pull[Stream.PACKS.value])
+            if Stream.DIRECTORY.value in req.pull:
+                updates["directory"] = directory_for(
+                    conn,
+                    team=device.team,
+                    role=device.role,
+                    cursor=req.pull[Stream.DIRECTORY.value],
+                )
         return out.model_copy(update=updates)
 
     def pack(

@@ -19,6 +19,8 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "audit_head",
+    "audit_log",
     "batches",
     "commands",
     "counters",
@@ -128,6 +130,8 @@ reg_records = Table(
     Column("id", String(32), primary_key=True),
     Column("kind", String(32), nullable=False),
     Column("seq", BigInteger, nullable=False),
+    # Follow-ups: the assigned team, the only devices (with coordinators) served it.
+    Column("team", String(200)),
 )
 reg_fields = Table(
     "registry_fields",
@@ -184,6 +188,27 @@ packs = Table(
     Column("body", LargeBinary, nullable=False),
     Column("size", Integer, nullable=False),
     Column("published_at", BigInteger, nullable=False),
+)
+# The audit log (``hub.audit``): a hash chain, and its head, the appenders' lock.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", BigInteger, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("hash", LargeBinary, nullable=False),
+    Column("sig", LargeBinary, nullable=False),
+)
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", LargeBinary, nullable=False),
+    Column("sig", LargeBinary, nullable=False),
 )
 device_quotas = Table(
     "device_quotas",

@@ -23,6 +23,7 @@ from models.wire.codec import (
     encode,
     parse,
 )
+from models.wire.directory import MAX_DIRECTORY, Directory, verified_certificates
 from models.wire.enroll import (
     EnrollRequest,
     EnrollResponse,
@@ -101,6 +102,8 @@ __all__ = [
     "Command",
     "DEFAULT_BATCH_BYTES",
     "DEFAULT_PAGE_BYTES",
+    "Directory",
+    "MAX_DIRECTORY",
     "EnrollRequest",
     "EnrollResponse",
     "HubHello",
@@ -145,4 +148,5 @@ __all__ = [
     "seal_message",
     "sign_model",
     "unpack_signed",
+    "verified_certificates",
 ]

@@ -113,7 +113,8 @@ def test_the_sync_request_decoder_refuses_with_a_4xx_only(
         assert _is_4xx(exc)
 
 
-_DEVICE = DeviceKeys(uuid.uuid4().hex, "field", signing_public(new_key()))
+_DEVICE = DeviceKeys(uuid.uuid4().hex, "field", signing_public(new_key()), "north")
+_COMMAND_PUB = signing_public(new_key())
 _batches = st.fixed_dictionaries(
     {},
     optional={
@@ -153,6 +154,7 @@ def test_the_push_checker_refuses_with_a_4xx_or_per_op_codes(batch: bytes) -> No
             _DEVICE,
             now_ms=now_ms(),
             max_future_ms=600_000,
+            command_key=_COMMAND_PUB,
         )
     except HubError as exc:
         assert _is_4xx(exc)

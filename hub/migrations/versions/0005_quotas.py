@@ -1,7 +1,7 @@
 """Per-device quotas: registry ops in the current hour, registry entries created.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
