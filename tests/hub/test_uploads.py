@@ -14,6 +14,7 @@ from hub.errors import HubError
 from hub.service import Hub, RequestInfo, Upload, now_ms
 from models import Hlc
 from models.wire import (
+    MAX_BATCH_OPS,
     UPLOAD_PATH,
     UploadFrame,
     UploadRef,
@@ -29,14 +30,14 @@ def _me(devices: DeviceFactory) -> Identity:
     return identity
 
 
-def _batch(me: Identity, seq: int = 1, ops: int = 400) -> bytes:
+def _batch(me: Identity, seq: int = 1, ops: int = MAX_BATCH_OPS) -> bytes:
     rows = [
         (
             i,
             "actor",
             uuid.uuid4().bytes,
             "name",
-            f"Unit {i} of the northern brigade",
+            f"Unit {i} of the northern brigade, " + "the one by the river " * 6,
             Hlc(1_700_000_000_000 + i, 0, "00000000000000aa").encode(),
         )
         for i in range(ops)
@@ -69,7 +70,7 @@ def test_a_batch_sent_in_pieces_is_applied_once_when_whole(
     last = hub.upload_feed(upload, body[2 * third :])
     assert last.done and last.ack is not None and last.ack.status == "applied"
     assert row_counts(hub)["batches"] == 1
-    assert row_counts(hub)["reg_log"] == 400
+    assert row_counts(hub)["reg_log"] == MAX_BATCH_OPS
     again, frame = _start(hub, me, _ref(body))
     del again
     assert frame.done and frame.ack is not None and frame.ack.status == "duplicate"
@@ -91,7 +92,7 @@ def test_a_new_attempt_learns_the_bytes_held_and_never_stores_them_twice(
     assert ahead.held == 9000  # a gap: the device must resend from 9000
     upload, _ = _start(hub, me, _ref(body, off=9000))
     assert hub.upload_feed(upload, body[9000:]).done
-    assert row_counts(hub)["reg_log"] == 400
+    assert row_counts(hub)["reg_log"] == MAX_BATCH_OPS
 
 
 def test_bytes_that_do_not_match_the_digest_are_dropped_and_nothing_applied(

@@ -38,6 +38,7 @@ def test_a_batch_frozen_past_the_op_cap_is_rebuilt_within_it(
     devices: DeviceFactory, hub: Hub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     device = devices("a")
+    device.sync()  # the device directory first: private fields seal to it
     aliases = [f"alias {n}" for n in range(12)]
     for i in range(200):
         device.store.save(Actor(name=f"Unit {i}", aliases=aliases))
