@@ -16,9 +16,13 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.sql.dml import Insert
 
+from hub.errors import HubError
+from hub.writegate import GateTimeout, WriteGate
+
 __all__ = ["HubDb", "migrate", "normalize_url"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+_GATE_S = 30.0  # as long as SQLite's busy timeout
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     # FULL: an acknowledged batch survives power loss, not only a crash.
@@ -99,13 +103,33 @@ class HubDb:
         self.url = normalize_url(url)
         self.is_postgres = self.url.startswith("postgresql")
         self.engine = _make_engine(self.url)
+        self._gate = WriteGate()
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction: committed on success, rolled back on any error."""
-        options = {} if self.is_postgres else {"begin": "IMMEDIATE"}
-        with self.engine.connect().execution_options(**options) as conn, conn.begin():
-            yield conn
+        """A write transaction: committed on success, rolled back on any error.
+
+        On SQLite this process's writers queue in arrival order first
+        (:mod:`hub.writegate`).
+
+        Raises:
+            HubError: 503 ``database_busy`` after 30 s behind other writers.
+        """
+        if self.is_postgres:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+            return
+        try:
+            self._gate.acquire(timeout=_GATE_S)
+        except GateTimeout:
+            raise HubError(503, "database_busy") from None
+        try:
+            options = {"begin": "IMMEDIATE"}
+            connection = self.engine.connect().execution_options(**options)
+            with connection as conn, conn.begin():
+                yield conn
+        finally:
+            self._gate.release()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
