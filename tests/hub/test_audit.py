@@ -122,8 +122,8 @@ def org(
     with db.write() as conn:
         _add_device(conn, "aa" * 16)
         _add_device(conn, "bb" * 16)
-    assert _run(database_url, "revoke", "aaaa") == 0
-    assert _run(database_url, "wipe", "bbbb") == 0
+    assert _run(database_url, "revoke", "aaaaaaaa", "--yes") == 0
+    assert _run(database_url, "wipe", "bbbbbbbb", "--yes") == 0
     yield database_url, db
     db.close()
 
