@@ -28,6 +28,7 @@ from typing import Protocol
 
 from app.errors import AppError, AuthRequired, DeviceRevoked, HubUnreachable, StoreError
 from app.store import Store
+from app.store.sendqueue import QueueFile
 from app.sync import (
     HubClient,
     PackInstaller,
@@ -167,8 +168,10 @@ class SyncService:
         timer: Timer | None = None,
         policy: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        queue: QueueFile | None = None,
     ) -> None:
         self._store = store
+        self._queue = queue
         self._connect = connect
         self._installer = installer
         self._on_wipe = on_wipe
@@ -423,6 +426,7 @@ class SyncService:
             on_wipe=self._on_wipe,
             pace=self._pace,
             monotonic=self._timer.monotonic,
+            queue=self._queue,
         )
 
     # -- settings ---------------------------------------------------------------------

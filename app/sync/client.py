@@ -31,6 +31,7 @@ from models.wire import (
     WireError,
     b64d,
 )
+from models.wire.courier import COURIER_HEADER
 
 __all__ = ["HubClient", "connect"]
 
@@ -94,9 +95,17 @@ class HubClient:
             EnrollResponse,
         )
 
-    def sync(self, body: bytes, *, authorization: str) -> bytes:
-        """``POST /v1/sync`` with a signed, encoded body; returns the encoded answer."""
+    def sync(
+        self, body: bytes, *, authorization: str, courier: str | None = None
+    ) -> bytes:
+        """``POST /v1/sync`` with a signed, encoded body; returns the encoded answer.
+
+        ``courier`` is the courier certificate of a request signed by the
+        device's push-only key (:mod:`models.wire.courier`).
+        """
         headers = {"content-type": MEDIA_TYPE, "authorization": authorization}
+        if courier is not None:
+            headers[COURIER_HEADER] = courier
         response = self._send("POST", "/v1/sync", content=body, headers=headers)
         if response.headers.get("content-type") != MEDIA_TYPE:
             raise ProtocolError("content_type")

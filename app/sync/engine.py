@@ -8,6 +8,7 @@ run cut at any point resumes where it stopped, and nothing is applied twice.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Callable
@@ -21,16 +22,30 @@ from app.errors import (
     ProtocolError,
 )
 from app.store import Store
+from app.store.sendqueue import QueueFile
 from app.sync.apply import CURSOR_META, apply_registry, apply_sealed, pending_overrides
 from app.sync.client import HubClient
 from app.sync.enroll import OFFSET_META
 from app.sync.errors import BatchConflict, Revoked, StaleClock
 from app.sync.identity import RECORDS_KEY_META, Identity, load_identity, sign_request
-from app.sync.outbox import Frozen, build_batch
+from app.sync.outbox import (
+    HELD_META,
+    INFLIGHT_META,
+    LAST_SEQ_META,
+    Frozen,
+    build_batch,
+)
 from app.sync.pace import LinkPace
 from app.sync.packs import PackInstaller, check_pack, is_wipe, verify_offer
-from app.sync.refusals import REFUSED_META, after_ack, kept_local
-from app.sync.retention import ACKED_META, purge_due
+from app.sync.queue import (
+    QUEUED_META,
+    acked_state,
+    drop_queued,
+    next_seq,
+    queued_head,
+)
+from app.sync.refusals import kept_local
+from app.sync.retention import purge_due
 from models import RECORD_TYPES, SyncedRecord
 from models.wire import (
     UPLOAD_PATH,
@@ -57,9 +72,6 @@ __all__ = [
     "SyncReport",
 ]
 
-INFLIGHT_META = "sync.inflight"
-HELD_META = "sync.inflight.held"  # bytes of the in-flight batch the hub has stored
-LAST_SEQ_META = "sync.last_seq"
 LAST_SUCCESS_META = "sync.last_success"
 REFUSED_PACK_META = "sync.refused_pack"
 _MAX_CONFLICTS = 3
@@ -103,6 +115,7 @@ class SyncEngine:
         batch_bytes: int | None = None,
         max_rounds: int = 10_000,
         monotonic: Callable[[], float] = time.monotonic,
+        queue: QueueFile | None = None,
     ) -> None:
         self.store = store
         self.client = client
@@ -112,6 +125,7 @@ class SyncEngine:
         self.batch_bytes = batch_bytes
         self.max_rounds = max_rounds
         self.monotonic = monotonic
+        self.queue = queue
         self.report = SyncReport()
         self._up_since: float | None = None
         offset = store.get_meta(OFFSET_META)
@@ -155,14 +169,18 @@ class SyncEngine:
                 conflicts += 1
                 if conflicts > _MAX_CONFLICTS:
                     raise
+                # Batches frozen after the hub's last are numbered afresh.
                 self.store.ack(
                     [],
                     state={
                         INFLIGHT_META: None,
                         HELD_META: None,
                         LAST_SEQ_META: exc.last_batch_seq,
+                        QUEUED_META: None,
                     },
                 )
+                if self.queue is not None:
+                    drop_queued(self.queue)
                 more = True
             self._count(report, start)
             if progress is not None:
@@ -225,20 +243,25 @@ class SyncEngine:
         data = self.store.get_meta(INFLIGHT_META)
         if data:
             return Frozen.from_meta(data)
-        seq = int(self.store.get_meta(LAST_SEQ_META) or 0) + 1
-        ctx = int(self.store.get_meta(CURSOR_META["registry"]) or 0)
-        frozen = build_batch(
-            self.store,
-            identity,
-            pending,
-            seq=seq,
-            ctx=ctx,
-            max_bytes=self.batch_bytes or self.pace.batch_bytes(),
-            resend=kept_local(self.store),
-        )
-        if frozen is not None:
-            self.store.set_meta(INFLIGHT_META, frozen.to_meta())
-        return frozen
+        with self.queue.lock if self.queue is not None else contextlib.nullcontext():
+            # Batches sealed at save time go first, in number order.
+            head = queued_head(self.store)
+            if head is not None:
+                return head
+            seq = next_seq(self.store)
+            ctx = int(self.store.get_meta(CURSOR_META["registry"]) or 0)
+            frozen = build_batch(
+                self.store,
+                identity,
+                pending,
+                seq=seq,
+                ctx=ctx,
+                max_bytes=self.batch_bytes or self.pace.batch_bytes(),
+                resend=kept_local(self.store),
+            )
+            if frozen is not None:
+                self.store.set_meta(INFLIGHT_META, frozen.to_meta())
+            return frozen
 
     def _records_key(self) -> bytes | None:
         key: bytes | None = self.store.get_meta(RECORDS_KEY_META)
@@ -362,25 +385,13 @@ class SyncEngine:
     def _acked(self, frozen: Frozen, ack: Ack | None, report: SyncReport) -> None:
         if ack is None or ack.seq != frozen.seq:
             raise ProtocolError("ack")
-        acked: dict[str, int] = self.store.get_meta(ACKED_META) or {}
-        now = self._now()
-        acked.update((rid, now) for rid in frozen.sealed_records)
         for _, code in ack.rejects:
             report.rejected[code] = report.rejected.get(code, 0) + 1
-        sent, refused = frozen.refused(ack.rejects)
-        state = {
-            INFLIGHT_META: None,
-            HELD_META: None,
-            LAST_SEQ_META: frozen.seq,
-            ACKED_META: acked,
-            REFUSED_META: after_ack(
-                self.store.get_meta(REFUSED_META),
-                sent=sent,
-                refused=refused,
-                now_ms=now,
-            ),
-        }
+        state = acked_state(self.store, frozen, ack, now_ms=self._now())
+        state[HELD_META] = None
         self.store.ack([uuid.UUID(r) for r in frozen.revs], state=state)
+        if frozen.queued and self.queue is not None:
+            drop_queued(self.queue, {frozen.seq})
         report.records_sent += len(frozen.revs)
         report.batch_held = report.batch_size = 0
 
