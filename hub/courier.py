@@ -9,15 +9,10 @@ courier key can only hand over what the device sealed while it was unlocked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from hub.errors import HubError
 from models.keys import CryptoError, verify
-from models.wire import SyncRequest, WireError
+from models.wire import Batch, SyncRequest, WireError
 from models.wire.courier import courier_message, parse_courier
-
-if TYPE_CHECKING:  # hub.push imports hub.auth, which imports this module
-    from hub.push import CheckedPush
 
 __all__ = ["check_courier_push", "courier_public"]
 
@@ -37,13 +32,13 @@ def courier_public(device: str, ed_pub: bytes, header: str) -> bytes:
     return pub
 
 
-def check_courier_push(req: SyncRequest, checked: CheckedPush | None) -> None:
-    """Refuse anything but a whole sealed batch with no registry op or pull.
+def check_courier_push(req: SyncRequest, batch: Batch | None) -> None:
+    """Refuse anything but a whole sealed ``batch`` with no registry op or pull.
 
     Raises:
         HubError: 403 ``courier_forbidden``.
     """
-    if req.pull or checked is None:
+    if req.pull or batch is None:
         raise HubError(403, "courier_forbidden")
-    if checked.batch.ops or checked.batch.sealed is None:
+    if batch.ops or batch.sealed is None:
         raise HubError(403, "courier_forbidden")

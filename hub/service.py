@@ -152,7 +152,7 @@ class Hub:
             if not req.push.is_part:
                 checked = self._check(req.push, device, now)
         if device.courier:
-            check_courier_push(req, checked)
+            check_courier_push(req, checked.batch if checked else None)
         ack, cmds, held = self._write(fields, device, req.push, checked, now)
         out = self._respond(req, device, ack, cmds, now)
         if held is not None:
