@@ -1,7 +1,7 @@
 """Sealing at save time: the batches a locked phone can still send.
 
-While the vault is unlocked, every revision of a sealed kind (contacts,
-follow-ups...) is frozen at once into a batch of its own batch number, sealed to
+While the vault is unlocked, every revision of a sealed kind (contacts and
+checkpoint logs) is frozen at once into a batch of its own batch number, sealed to
 the organisation's records key and signed by the device key, exactly as the
 sync engine would have frozen it later. Each such batch is kept twice: in the
 vault (``sync.queued``, the truth while unlocked) and in the send queue file
@@ -14,12 +14,15 @@ courier certificate, the hub's command key) and the acknowledgements heard
 while locked; :func:`apply_acks` applies them at the next unlock and rewrites
 the file from the vault, which also clears whatever a killed process left.
 
-Registry edits (actors, places, checkpoints) are never queued: the hub reads
-them, so they wait for an unlock rather than lie readable beside a locked vault.
+Registry edits (actors, places, follow-ups) are never queued: the hub reads
+part of them, and their private fields are sealed per recipient device from
+the device directory at send time, so they wait for an unlock rather than lie
+beside a locked vault.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +34,7 @@ from app.store.sendqueue import QueueFile, QueueFull
 from app.sync.enroll import OFFSET_META
 from app.sync.identity import Identity
 from app.sync.outbox import INFLIGHT_META, LAST_SEQ_META, Frozen, build_batch
+from app.sync.private import PrivateSealer
 from app.sync.refusals import REFUSED_META, after_ack
 from app.sync.retention import ACKED_META
 from models import RECORD_TYPES
@@ -92,6 +96,10 @@ class Card:
             data["cmd"],
             int(data.get("off", 0)),
         )
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
 
 
 def _blank() -> dict[str, Any]:
@@ -184,7 +192,13 @@ def seal_pending(store: Store, identity: Identity, queue: QueueFile) -> int:
         seq, added = next_seq(store), []
         while fresh:
             frozen = build_batch(
-                store, identity, fresh, seq=seq, ctx=0, max_bytes=QUEUE_BATCH_BYTES
+                store,
+                identity,
+                fresh,
+                seq=seq,
+                ctx=0,
+                max_bytes=QUEUE_BATCH_BYTES,
+                sealer=PrivateSealer(store, identity, now_ms=_now_ms()),
             )
             if frozen is None:  # pragma: no cover - fresh is never empty here
                 break

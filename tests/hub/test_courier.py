@@ -20,6 +20,7 @@ from app.sync import load_identity
 from app.sync.courier import courier_authorization
 from app.sync.identity import Identity
 from app.sync.outbox import build_batch
+from app.sync.private import PrivateSealer
 from app.sync.queue import Card
 from hub.service import Hub, now_ms
 from models import Contact, Hlc
@@ -48,7 +49,15 @@ def _post(http: httpx.Client, card: Card, key: bytes, body: bytes) -> httpx.Resp
 def _sealed_batch(store: Store, identity: Identity, seq: int) -> bytes:
     contact = Contact(on="2024-05-01", notes="met at the bridge")
     saved = store.save(contact)
-    frozen = build_batch(store, identity, [saved], seq=seq, ctx=0, max_bytes=8192)
+    frozen = build_batch(
+        store,
+        identity,
+        [saved],
+        seq=seq,
+        ctx=0,
+        max_bytes=8192,
+        sealer=PrivateSealer(store, identity, now_ms=now_ms()),
+    )
     assert frozen is not None
     return frozen.body
 

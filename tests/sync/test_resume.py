@@ -3,6 +3,7 @@ the next attempt starts from the byte the hub holds, and the batch lands once.""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,9 +73,15 @@ def test_a_cut_batch_resumes_from_the_bytes_the_hub_holds_and_lands_once(
 
 
 def _held_at_hub(hub: Hub) -> int:
-    with hub.db.read() as conn:
-        data = conn.execute(select(tables.uploads.c.data)).scalar()
-    return len(data or b"")
+    """What the hub holds of the upload, once it has stored what the cut left."""
+    seen = -1
+    while True:
+        with hub.db.read() as conn:
+            data = conn.execute(select(tables.uploads.c.data)).scalar()
+        if len(data or b"") == seen:
+            return seen
+        seen = len(data or b"")
+        time.sleep(0.5)
 
 
 def test_after_a_cut_the_device_asks_first_and_sends_nothing_the_hub_holds(
