@@ -257,13 +257,21 @@ class Courier:
         for seq, batch in sorted((int(e[0]), bytes(e[1])) for e in content["out"]):
             if seq in acked:
                 continue
-            if (
-                self.paused
-                or self._stop.is_set()
-                or not self._push(card, key, seq, batch, report)
+            if not self._may_go_on(key) or not self._push(
+                card, key, seq, batch, report
             ):
                 break
         return report
+
+    def _may_go_on(self, key: bytes) -> bool:
+        """False once a session is unlocked, or the key is gone (a wipe or a
+        duress unlock meanwhile: what this run read must not be sent)."""
+        if self.paused or self._stop.is_set():
+            return False
+        try:
+            return self.vault.secrets.get(COURIER_SECRET) == key
+        except StoreError:
+            return False
 
     def _push(
         self, card: Card, key: bytes, seq: int, batch: bytes, report: CourierReport

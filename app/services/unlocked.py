@@ -118,6 +118,35 @@ def open_services(
     while the app is locked; what it sent meanwhile is marked sent now.
     """
     sealer = open_session(store, vault, courier) if courier is not None else None
+    try:
+        return _build(
+            store,
+            vault,
+            sealer=sealer,
+            courier=courier,
+            default_idle_s=default_idle_s,
+            guidance=guidance,
+            packs_dir=packs_dir,
+            on_pack=on_pack,
+        )
+    except BaseException:
+        if sealer is not None and courier is not None:
+            sealer.flush()
+            courier.resume()
+        raise
+
+
+def _build(
+    store: Store,
+    vault: Vault,
+    *,
+    sealer: Sealer | None,
+    courier: Courier | None,
+    default_idle_s: int,
+    guidance: GuidanceLibrary | None,
+    packs_dir: Path | None,
+    on_pack: Callable[[GuidanceLibrary], None] | None,
+) -> Services:
     model = ReadModel(store)
     model.start()
     drafts = DraftService(store)
