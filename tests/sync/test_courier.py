@@ -105,6 +105,7 @@ def test_contacts_saved_then_locked_reach_the_hub_while_the_app_stays_locked(
     live: LiveHub,
     vault: Vault,
     devices: DeviceFactory,
+    tmp_path: Path,
 ) -> None:
     services = _enrolled(gate, hub, live)
     identity = load_identity(services._store)
@@ -117,6 +118,7 @@ def test_contacts_saved_then_locked_reach_the_hub_while_the_app_stays_locked(
     assert not courier.paused  # nothing was unlocked meanwhile
     held = _sealed_at_hub(hub, identity.device)
     assert held and not any(enc in ct for ct in held for enc in encodings(MARKER))
+    assert leaks(tmp_path) == []  # still locked: vault, queue, secrets, hub
     coordinator = devices("coord", role=Role.COORDINATOR)
     coordinator.sync()
     notes = sorted(c.notes for c in coordinator.store.records(Contact))
