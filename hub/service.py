@@ -17,6 +17,7 @@ from hub.auth import (
     claim_nonce,
     lock_device,
 )
+from hub.courier import check_courier_push
 from hub.db import HubDb
 from hub.devices import pending_commands
 from hub.directory import directory_for
@@ -118,7 +119,14 @@ class Hub:
         return enroll(self.db, self.keys, req, now_ms=self.clock())
 
     def _auth(
-        self, header: str | None, method: str, path: str, body: bytes, now: int
+        self,
+        header: str | None,
+        method: str,
+        path: str,
+        body: bytes,
+        now: int,
+        *,
+        courier: str | None = None,
     ) -> tuple[AuthFields, DeviceKeys]:
         return authenticate(
             self.db,
@@ -129,14 +137,25 @@ class Hub:
             body=body,
             now_ms=now,
             window_ms=self.settings.request_window_ms,
+            courier=courier,
         )
 
     def sync(
-        self, header: str | None, path: str, body: bytes, info: RequestInfo
+        self,
+        header: str | None,
+        path: str,
+        body: bytes,
+        info: RequestInfo,
+        *,
+        courier: str | None = None,
     ) -> bytes:
-        """Handle ``POST /v1/sync``: authenticate, push, then pull. Returns the body."""
+        """Handle ``POST /v1/sync``: authenticate, push, then pull. Returns the body.
+
+        ``courier`` is the courier certificate header of a request signed by the
+        device's push-only key (:mod:`hub.courier`).
+        """
         now = self.clock()
-        fields, device = self._auth(header, "POST", path, body, now)
+        fields, device = self._auth(header, "POST", path, body, now, courier=courier)
         info.device = device.id
         req = self._parse(body)
         self._check_streams(req, device)
@@ -147,6 +166,8 @@ class Hub:
                 checked = self._check(req.push, device, now)
                 ops = len(checked.batch.ops)
                 precheck(self.db, device.id, ops, self._quota, now_ms=now)
+        if device.courier:
+            check_courier_push(req, checked.batch if checked else None)
         ack, cmds, held = self._write(fields, device, req.push, checked, now)
         out = self._respond(req, device, ack, cmds, now)
         if held is not None:
