@@ -1,7 +1,7 @@
 """The address devices should use: what ``parley-hub serve`` really listens on.
 
 ``serve`` writes the URL it serves to a file beside the hub key file
-(``hub.address``, mode 0600); ``enroll`` prints that URL, unless told one
+(``hub.key`` -> ``hub.address``, mode 0600); ``enroll`` prints that URL, unless told one
 (``--hub-url`` or ``PARLEY_HUB_PUBLIC_URL``, for a hub behind a proxy or a
 name). A hub bound to every interface (``0.0.0.0``) is reached at this
 machine's own address on the network it routes through, never at 0.0.0.0.
@@ -21,8 +21,10 @@ _ANY = {"0.0.0.0", "::", ""}
 
 
 def address_file(key_path: Path) -> Path:
-    """Where ``serve`` records its address: beside the hub key file."""
-    return key_path.parent / "hub.address"
+    """Where ``serve`` records its address: beside the hub key file, named
+    after it (``hub.key`` -> ``hub.address``), so hubs whose key files share a
+    folder keep their own."""
+    return key_path.with_suffix(".address")
 
 
 def _own_address() -> str:
