@@ -212,6 +212,11 @@ TEXT: dict[str, str] = {
     "picker.search_place": "Place name",
     "picker.search_actor": "Actor name or alias",
     "picker.create_place": "Add place “{name}”",
+    "picker.create_actor": "Add actor “{name}”",
+    "picker.actor_kind": "What kind of actor is “{name}”? Tap one to add it.",
+    "picker.not_added": "“{name}” is not in the list yet. Tap {add}, or clear the name.",
+    "picker.finish_first": "A name you typed is not added yet: see the note in red.",
+    "picker.not_found": "“{name}” is not in the list. Pick one, or clear the name.",
     "picker.choose": "Choose",
     "picker.clear": "Clear",
     # -- records -------------------------------------------------------------------

@@ -11,8 +11,11 @@ import flet as ft
 
 from app.errors import ValidationFailed
 from app.services import CheckpointForm
-from app.ui.components.chips import ChipGroup, Picker
-from app.ui.components.forms import restored_banner, save_bar
+from app.services.checkpoints import RECENT
+from app.ui.components.adders import actor_adder, place_adder
+from app.ui.components.chips import ChipGroup
+from app.ui.components.forms import restored_banner, save_bar, typed_names_kept
+from app.ui.components.picker import Picker
 from app.ui.components.widgets import field, note, primary, secondary
 from app.ui.host import Host
 from app.ui.messages import field_error, formats, t
@@ -34,17 +37,21 @@ class QuickLogScreen(FormScreen):
         super().__init__(shell, params)
         self.observed = dt.datetime.now(dt.UTC)
         choices = self.services.checkpoints.quick_choices()
-        places = shell.on(self._create_place)
         self.place = Picker(
             choices.places,
             label=t("quick.place"),
             search_label=t("quick.new_place_hint"),
-            create=lambda name: places(name) or "",
+            adder=place_adder(shell),
+            shown=RECENT,
+            key="pick-place",
         )
         self.actor = Picker(
             choices.actors,
             label=t("quick.actor"),
             search_label=t("picker.search_actor"),
+            adder=actor_adder(shell),
+            shown=RECENT,
+            key="pick-actor",
         )
         self.outcome = ChipGroup(OUTCOMES, group="outcome")
         self.start(self._blank())
@@ -56,9 +63,6 @@ class QuickLogScreen(FormScreen):
             "outcome": "",
             "observed": self.observed.isoformat(),
         }
-
-    def _create_place(self, name: str) -> str:
-        return self.services.places.find_or_create(name)
 
     def title(self) -> str:
         """Quick log title."""
@@ -108,6 +112,8 @@ class QuickLogScreen(FormScreen):
 
     def save(self, _: Any) -> None:
         """Save a draft log and go home, where it waits to be completed."""
+        if not typed_names_kept(self.shell, self.column, [self.place, self.actor]):
+            return
         try:
             self.services.checkpoints.quick_save(
                 outcome=self.outcome.value,
@@ -137,18 +143,20 @@ class CheckpointScreen(FormScreen):
             else svc.checkpoints.new_form()
         )
         self.form_id = form.id
-        create = shell.on(lambda name: svc.places.find_or_create(name))
         self.observed_at = field(t("log.observed_at"))
         self.place = Picker(
             svc.places.search(),
             label=t("log.place"),
             search_label=t("picker.search_place"),
-            create=lambda name: create(name) or "",
+            adder=place_adder(shell),
+            key="pick-place",
         )
         self.actor = Picker(
             svc.actors.options(),
             label=t("log.actor"),
             search_label=t("picker.search_actor"),
+            adder=actor_adder(shell),
+            key="pick-actor",
         )
         self.outcome = ChipGroup(OUTCOMES, group="outcome")
         self.delay = field(t("log.delay"), number=True)
@@ -234,6 +242,8 @@ class CheckpointScreen(FormScreen):
             control.error = None
         self.outcome.set_error(None)
         self.constraint.set_error(None)
+        if not typed_names_kept(self.shell, self.column, [self.place, self.actor]):
+            return
         form = CheckpointForm(**self.values())
         try:
             log_id = self.services.checkpoints.save(form)

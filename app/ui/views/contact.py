@@ -11,8 +11,10 @@ import flet as ft
 from app.errors import ValidationFailed
 from app.services import ContactForm
 from app.services.guidance import ConsultTarget
-from app.ui.components.chips import ChipGroup, Picker
-from app.ui.components.forms import restored_banner, save_bar
+from app.ui.components.adders import actor_adder, place_adder
+from app.ui.components.chips import ChipGroup
+from app.ui.components.forms import restored_banner, save_bar, typed_names_kept
+from app.ui.components.picker import Picker
 from app.ui.components.widgets import field, icon_action, label, primary
 from app.ui.host import Host
 from app.ui.messages import enum_label, field_error, t
@@ -53,7 +55,6 @@ class ContactScreen(FormScreen):
         else:
             form = svc.contacts.new_form(planned=self.planned)
         self.base = form
-        create = shell.on(lambda name: svc.places.find_or_create(name))
         self.on = field(t("contact.on"))
         self.status = ChipGroup(_values(ContactStatus), group="contact_status")
         self.kind = ChipGroup(_values(ContactKind), group="contact_kind")
@@ -61,12 +62,15 @@ class ContactScreen(FormScreen):
             svc.actors.options(),
             label=t("contact.actor"),
             search_label=t("picker.search_actor"),
+            adder=actor_adder(shell),
+            key="pick-actor",
         )
         self.place = Picker(
             svc.places.search(),
             label=t("contact.place"),
             search_label=t("picker.search_place"),
-            create=lambda name: create(name) or "",
+            adder=place_adder(shell),
+            key="pick-place",
         )
         self.role = field(t("contact.interlocutor_role"))
         self.level = ChipGroup(_values(Level), group="level")
@@ -321,6 +325,9 @@ class ContactScreen(FormScreen):
     def save(self, _: Any) -> None:
         """Validate and save; on errors, open the sections that need a fix."""
         self.on.error = None
+        if not typed_names_kept(self.shell, self.column, [self.actor, self.place]):
+            self.tiles["basics"].expanded = True
+            return
         try:
             contact_id = self.services.contacts.save(ContactForm(**self.values()))
         except ValidationFailed as err:

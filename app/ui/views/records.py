@@ -9,7 +9,8 @@ import flet as ft
 
 from app.errors import AppError
 from app.services import RecordFilter, RecordRow, Revision, listed_kinds, statuses
-from app.ui.components.chips import ChipGroup, Picker
+from app.ui.components.chips import ChipGroup
+from app.ui.components.picker import Picker
 from app.ui.components.records import (
     detail_lines,
     record_tile,

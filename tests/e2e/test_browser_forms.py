@@ -1,0 +1,87 @@
+"""Forms as ODK and Kobo users expect them: add a missing actor on the spot."""
+
+from __future__ import annotations
+
+from conftest import PASSPHRASE, Tabs
+from helpers import button, chip, fill, settle, shot, tap, toast, unlock
+from playwright.sync_api import Locator, Page, expect
+from seed import seed_vault
+
+NEW = "Blue Scarves militia"
+
+
+def _open_seeded(tabs: Tabs) -> Page:
+    seed_vault(tabs.server.data_dir, PASSPHRASE)
+    page = tabs.open()
+    unlock(page, PASSPHRASE)
+    expect(button(page, "Log checkpoint")).to_be_visible(timeout=15_000)
+    return page
+
+
+class Taps:
+    """Counts what a person taps (typing a name counts as one tap: the field)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, target: Locator) -> None:
+        tap(target)
+        self.count += 1
+
+    def type(self, page: Page, label: str, text: str) -> None:
+        fill(page, label, text)
+        self.count += 1
+
+
+def test_quick_log_with_a_new_actor_takes_at_most_seven_taps(tabs: Tabs) -> None:
+    page = _open_seeded(tabs)
+    taps = Taps()
+    taps(button(page, "Log checkpoint"))
+    expect(page.get_by_role("heading", name="Log checkpoint")).to_be_visible()
+    taps(chip(page, "North gate"))
+    taps.type(page, "Actor name or alias", NEW)
+    taps(button(page, f"Add actor “{NEW}”"))
+    expect(page.get_by_text(f"What kind of actor is “{NEW}”?")).to_be_visible()
+    shot(page, "quick_log_actor_type")
+    taps(chip(page, "Militia / self-defence"))
+    expect(chip(page, NEW)).to_be_checked()
+    taps(chip(page, "Passed"))
+    shot(page, "quick_log_new_actor")
+    taps(button(page, "Save log"))
+    expect(toast(page, "Saved as draft. Complete it later.")).to_be_visible()
+    assert taps.count <= 7, taps.count
+    row = page.get_by_role("button", name="Checkpoint: Passed", exact=False)
+    expect(row.first).to_contain_text(NEW)
+    page.get_by_role("tab", name="Actors").click()
+    expect(page.get_by_role("heading", name="Actors")).to_be_visible()
+    actor = page.get_by_role("button", name=NEW, exact=False)
+    expect(actor).to_contain_text("Militia / self-defence")
+    shot(page, "actors_after_quick_add")
+
+
+def test_quick_log_keeps_a_typed_actor_it_was_not_told_to_add(tabs: Tabs) -> None:
+    page = _open_seeded(tabs)
+    tap(button(page, "Log checkpoint"))
+    fill(page, "Actor name or alias", NEW)
+    tap(chip(page, "Passed"))
+    tap(button(page, "Save log"))
+    expect(
+        page.get_by_text(f"“{NEW}” is not in the list yet.", exact=False)
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Log checkpoint")).to_be_visible()
+    shot(page, "quick_log_actor_not_added")
+
+
+def test_contact_saved_with_an_actor_created_from_the_form(tabs: Tabs) -> None:
+    page = _open_seeded(tabs)
+    tap(button(page, "New contact"))
+    fill(page, "Actor name or alias", NEW)
+    tap(button(page, f"Add actor “{NEW}”"))
+    tap(chip(page, "Non-State armed group"))
+    expect(chip(page, NEW)).to_be_checked()
+    settle(page)
+    shot(page, "contact_new_actor")
+    tap(button(page, "Save"))
+    expect(toast(page, "Contact saved.")).to_be_visible()
+    expect(page.get_by_text(NEW).first).to_be_visible()
+    shot(page, "contact_new_actor_saved")
