@@ -21,6 +21,7 @@ from app.services.guidance import (
 )
 from app.services.hublink import RemoteWipe, VaultSync, stop_in_background
 from app.services.hubpacks import HubPacks
+from app.services.outbox import OutboxService
 from app.services.places import PlaceService
 from app.services.preferences import PreferenceService
 from app.services.records import RecordService
@@ -51,6 +52,7 @@ class Services:
     sync: SyncService
     remote_wipe: RemoteWipe
     teams: TeamsService
+    outbox: OutboxService
 
     @property
     def is_open(self) -> bool:
@@ -140,6 +142,7 @@ def open_services(
         sync=sync,
         remote_wipe=remote_wipe,
         teams=TeamsService(model),
+        outbox=OutboxService(store, model),
     )
     if services.enroll.enrollment() is not None:
         sync.start()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from conftest import PASSPHRASE, Tabs
-from helpers import button, chip, fill, settle, shot, tap, toast, unlock
+from helpers import button, chip, fill, settle, shot, tap, toast, unlock, value_of
 from playwright.sync_api import Locator, Page, expect
 from seed import seed_vault
 
@@ -85,3 +88,72 @@ def test_contact_saved_with_an_actor_created_from_the_form(tabs: Tabs) -> None:
     expect(toast(page, "Contact saved.")).to_be_visible()
     expect(page.get_by_text(NEW).first).to_be_visible()
     shot(page, "contact_new_actor_saved")
+
+
+def test_five_thousand_characters_pasted_into_notes_name_the_limit(
+    tabs: Tabs,
+) -> None:
+    page = _open_seeded(tabs)
+    tap(button(page, "New contact"))
+    tap(button(page, "Outcome and notes"))
+    fill(page, "Notes", "n" * 5000)
+    limit = page.get_by_text(
+        "Too long: 5,000 characters, the limit is 4,000.", exact=False
+    )
+    expect(limit).to_be_visible()
+    tap(button(page, "Save"))
+    expect(toast(page, "Notes: Too long: 5,000 characters")).to_be_visible()
+    expect(limit).to_be_visible()
+    expect(value_of(page, "Notes")).to_have_value("n" * 5000)  # nothing lost
+    shot(page, "notes_over_the_limit")
+
+
+def test_saved_contact_shows_its_commitments_and_level(tabs: Tabs) -> None:
+    page = _open_seeded(tabs)
+    tap(button(page, "New contact"))
+    tap(chip(page, "Northern Brigade"))
+    tap(chip(page, "Senior"))
+    tap(button(page, "Commitments"))
+    tap(button(page, "Add commitment"))
+    fill(page, "Commitment 1", "Open the gate at 8 every morning")
+    fill(page, "Due date 1 (YYYY-MM-DD)", "2026-06-10")
+    tap(button(page, "Save"))
+    expect(toast(page, "Contact saved.")).to_be_visible()
+    expect(page.get_by_text("Senior")).to_be_visible()
+    expect(
+        page.get_by_text("Open the gate at 8 every morning · due", exact=False)
+    ).to_contain_text("Pending")
+    shot(page, "contact_record_commitments")
+
+
+def test_an_empty_contact_is_refused(tabs: Tabs) -> None:
+    page = _open_seeded(tabs)
+    tap(button(page, "New contact"))
+    tap(button(page, "Save"))
+    expect(page.get_by_text("Nothing to save yet", exact=False)).to_be_visible()
+    expect(page.get_by_role("heading", name="New contact")).to_be_visible()
+    shot(page, "contact_empty_refused")
+
+
+def test_a_date_in_2100_asks_for_confirmation(tabs: Tabs) -> None:
+    page = _open_seeded(tabs)
+    tap(button(page, "New contact"))
+    fill(page, "Date (YYYY-MM-DD)", "2100-05-31")
+    tap(chip(page, "Northern Brigade"))
+    tap(button(page, "Save"))
+    expect(page.get_by_text("more than a year from today", exact=False)).to_be_visible()
+    shot(page, "contact_far_date")
+    tap(button(page, "Yes, save"))
+    expect(toast(page, "Contact saved.")).to_be_visible()
+
+
+def test_the_calendar_fills_the_date(tabs: Tabs) -> None:
+    page = _open_seeded(tabs)
+    tap(button(page, "New contact"))
+    tap(button(page, "Pick Date (YYYY-MM-DD) from a calendar"))
+    expect(page.get_by_role("button", name="Previous month")).to_be_visible()
+    tap(page.get_by_role("button", name=re.compile(r"^15\b")))
+    shot(page, "contact_calendar")
+    tap(page.get_by_role("button", name="OK"))
+    day = dt.date.today().replace(day=15).isoformat()
+    expect(value_of(page, "Date (YYYY-MM-DD)")).to_have_value(day)

@@ -33,7 +33,7 @@ class ChipGroup:
 
     ``labels`` maps each value to its text; by default the catalog's labels for
     ``group``. ``extra`` builds an optional control after each chip (e.g. a
-    guidance link), given the value.
+    guidance link), given the value. ``key`` lets a screen scroll to the group.
     """
 
     def __init__(
@@ -46,6 +46,7 @@ class ChipGroup:
         on_change: OnChange | None = None,
         labels: dict[str, str] | None = None,
         extra: Callable[[str], ft.Control | None] | None = None,
+        key: str = "",
     ) -> None:
         self.multi = multi
         self.selected: list[str] = [v for v in selected if v in values]
@@ -62,7 +63,9 @@ class ChipGroup:
             items.append(ft.Row([made, more], spacing=0, tight=True) if more else made)
         self.error = ft.Text("", color=ft.Colors.ERROR, size=14, visible=False)
         self.control = ft.Column(
-            [ft.Row(items, wrap=True, spacing=8, run_spacing=8), self.error], spacing=4
+            [ft.Row(items, wrap=True, spacing=8, run_spacing=8), self.error],
+            spacing=4,
+            key=ft.ScrollKey(key) if key else None,  # type: ignore[call-arg]
         )
 
     @property
