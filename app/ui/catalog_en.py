@@ -604,7 +604,7 @@ ENUMS: dict[str, dict[str, str]] = {
         "population_access": "People prevented from reaching aid",
         "hostilities": "Active hostilities",
         "explosive_hazards": "Explosive hazards",
-        "physical_environment": "Physical environment (roads, weather)",
+        "physical_environment": "Roads, weather, terrain",
     },
     "log_status": {"draft": "Draft", "complete": "Complete"},
     "contact_kind": {

@@ -162,3 +162,21 @@ def test_the_calendar_fills_the_date(tabs: Tabs) -> None:
         tap(button(page, "Yes, save"))
     expect(toast(page, "Contact saved.")).to_be_visible()
     expect(page.get_by_text(day.isoformat(), exact=False).first).to_be_visible()
+
+
+def test_long_chip_labels_fit_a_390_px_screen(tabs: Tabs) -> None:
+    page = _open_seeded(tabs)
+    tap(button(page, "Log checkpoint"))
+    tap(chip(page, "Delayed"))
+    tap(button(page, "Save log"))
+    expect(page.get_by_role("heading", name="Drafts to complete")).to_be_visible()
+    tap(page.get_by_role("button", name="Checkpoint: Delayed", exact=False).first)
+    expect(page.get_by_role("heading", name="Complete checkpoint log")).to_be_visible()
+    long = chip(page, "Roads, weather, terrain")
+    tap(long)
+    shot(page, "long_chip")
+    # A chip squeezed to the row's full width (358 px) has its label cut off.
+    for item in page.get_by_role("checkbox").all():
+        box = item.bounding_box()
+        if box and box["height"] > 0:
+            assert box["width"] < 358, (item.get_attribute("aria-label"), box)
