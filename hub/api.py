@@ -18,6 +18,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.errors import HubError, unavailable
+from hub.exports import record_exports
 from hub.service import Hub, RequestInfo
 from hub.upload_api import UploadEndpoint
 from models.wire import (
@@ -27,6 +28,7 @@ from models.wire import (
     EnrollResponse,
     HubHello,
 )
+from models.wire.exports import EXPORTS_PATH, ExportAck
 
 __all__ = ["ErrorBody", "create_app"]
 
@@ -193,6 +195,15 @@ def create_app(hub: Hub) -> FastAPI:
         header = request.headers.get("authorization")
         body = hub.pack(header, request.url.path, version, _info(request))
         return Response(body, media_type="application/octet-stream")
+
+    @app.post(EXPORTS_PATH, response_model=ExportAck, responses=_ERRORS)
+    async def exports(request: Request) -> ExportAck:
+        """Record the exports a device made (counts only) in the audit log."""
+        body = await _read_body(request, hub.settings.max_body)
+        header = request.headers.get("authorization")
+        return await run_in_threadpool(
+            record_exports, hub, header, request.url.path, body, _info(request)
+        )
 
     # Streams its answer while the body arrives: a plain ASGI app as the route.
     app.router.routes.append(Route(UPLOAD_PATH, UploadEndpoint(hub), methods=["POST"]))

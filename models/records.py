@@ -67,6 +67,8 @@ class Place(SyncedRecord):
     sealed: ClassVar[bool] = False
 
     name: Name
+    # The district or zone it lies in: what a redacted export shows instead.
+    area: ShortText = ""
     coords: Coords | None = None
     notes: LongText = ""
 

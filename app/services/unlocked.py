@@ -13,6 +13,7 @@ from app.services.checkpoints import CheckpointService
 from app.services.contacts import ContactService
 from app.services.drafts import DraftService
 from app.services.enroll import EnrollService
+from app.services.exports import ExportService
 from app.services.guidance import (
     GuidanceLibrary,
     GuidanceService,
@@ -51,6 +52,7 @@ class Services:
     sync: SyncService
     remote_wipe: RemoteWipe
     teams: TeamsService
+    exports: ExportService
 
     @property
     def is_open(self) -> bool:
@@ -140,6 +142,7 @@ def open_services(
         sync=sync,
         remote_wipe=remote_wipe,
         teams=TeamsService(model),
+        exports=ExportService(store, model),
     )
     if services.enroll.enrollment() is not None:
         sync.start()

@@ -31,6 +31,7 @@ from models.wire import (
     WireError,
     b64d,
 )
+from models.wire.exports import EXPORTS_PATH, ExportAck
 
 __all__ = ["HubClient", "connect"]
 
@@ -153,6 +154,13 @@ class HubClient:
         if answer.last is None:
             raise ProtocolError("frames")
         return answer.last
+
+    def report_exports(self, body: bytes, *, authorization: str) -> ExportAck:
+        """``POST /v1/exports``: what this device exported (counts only)."""
+        headers = {"content-type": "application/json", "authorization": authorization}
+        return _json(
+            self._send("POST", EXPORTS_PATH, content=body, headers=headers), ExportAck
+        )
 
     def download(self, path: str, *, authorization: str) -> bytes:
         """A signed ``GET`` of opaque bytes (guidance packs)."""

@@ -283,6 +283,7 @@ TEXT: dict[str, str] = {
     "place.title_new": "New place",
     "place.title_edit": "Edit place",
     "place.name": "Place name",
+    "place.area": "Area or district (optional)",
     "place.lat": "Latitude (optional)",
     "place.lon": "Longitude (optional)",
     "place.coords_note": "Positions are rounded to about 1 km. No GPS is read.",
