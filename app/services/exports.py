@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.readmodel import ReadModel
+from app.services.coordination.access import AccessReport, access_csv
 from app.services.export_formats import ExportInfo, Wording, to_csv, to_html, to_json
 from app.services.export_rows import FULL, SHAREABLE, Redaction, make_rows
 from app.store import Store
@@ -104,6 +105,27 @@ class ExportService:
         self._record(report)
         name = f"parley-{made:%Y-%m-%d-%H%M}-{redaction.name}.{fmt.value}"
         return ExportFile(name=name, mime=_MIME[fmt], data=data, report=report)
+
+    def access_csv(self, report: AccessReport) -> ExportFile:
+        """The access incident report as CSV (counts only), recorded like any
+        export; its profile is ``access_report``."""
+        now = self._store.clock.physical_ms()
+        made = dt.datetime.fromtimestamp(now / 1000, dt.UTC)
+        entry = ExportReport(
+            id=uuid.uuid4().hex,
+            at=now,
+            format=ExportFormat.CSV,
+            profile="access_report",
+            redacted=True,
+            records=report.total,
+            contacts=0,
+            checkpoints=report.total,
+        )
+        self._record(entry)
+        name = f"parley-{made:%Y-%m-%d-%H%M}-access.csv"
+        return ExportFile(
+            name=name, mime="text/csv", data=access_csv(report), report=entry
+        )
 
     def _record(self, report: ExportReport) -> None:
         def add(log: Any) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from app.readmodel import ReadModel
 from app.services.actors import ActorService
 from app.services.checkpoints import CheckpointService
 from app.services.contacts import ContactService
+from app.services.coordination import CoordinationService
 from app.services.drafts import DraftService
 from app.services.enroll import EnrollService
 from app.services.exports import ExportService
@@ -53,6 +54,7 @@ class Services:
     remote_wipe: RemoteWipe
     teams: TeamsService
     exports: ExportService
+    coordination: CoordinationService
 
     @property
     def is_open(self) -> bool:
@@ -143,6 +145,7 @@ def open_services(
         remote_wipe=remote_wipe,
         teams=TeamsService(model),
         exports=ExportService(store, model),
+        coordination=CoordinationService(store, model),
     )
     if services.enroll.enrollment() is not None:
         sync.start()

@@ -102,8 +102,10 @@ class Tabs:
         self.net = Net()
         self.contexts: list[object] = []
 
-    def open(self) -> Page:
-        ctx = self.browser.new_context(viewport={"width": 390, "height": 844})
+    def open(self, *, width: int = 390, height: int = 844) -> Page:
+        ctx = self.browser.new_context(
+            viewport={"width": width, "height": height}, accept_downloads=True
+        )
         self.contexts.append(ctx)
         local = f"http://127.0.0.1:{self.server.port}"
 

@@ -197,6 +197,13 @@ class CoordinationService:
         )
         return report
 
+    def record_count(self, actor_id: uuid.UUID) -> int:
+        """Contacts and checkpoint logs with an actor (merges followed)."""
+        facts = self._facts.get()
+        return len(facts.by_actor.get(actor_id, ())) + len(
+            facts.logs_by_actor.get(actor_id, ())
+        )
+
     def actor_name(self, actor_id: uuid.UUID | None) -> str:
         """The name of the actor an id stands for (merges followed), or ``""``."""
         actor = self._facts.get().actor(actor_id)
