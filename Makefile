@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 PORT ?= 8550
 HUB_PORT ?= 8660
 
-.PHONY: run test lint fmt bench clean venv chromium fstools forensic pouch crash soak
+.PHONY: run test lint fmt bench clean venv catalogs chromium fstools forensic pouch crash soak
 
 venv: $(STAMP)
 
@@ -32,6 +32,13 @@ fstools:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq btrfs-progs e2fsprogs >/dev/null; \
 	fi
+
+# English text changed or keys added in app/ui/catalog_en.py: extract it and merge
+# it into the French and Arabic .po files, then translate what is new or fuzzy.
+catalogs: venv
+	@mkdir -p var
+	$(BIN)/pybabel extract -F pyproject.toml app/ui/catalog_en.py
+	$(BIN)/pybabel update
 
 lint: venv
 	$(BIN)/ruff check .

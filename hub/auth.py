@@ -40,6 +40,7 @@ class DeviceKeys:
     id: str
     role: str
     ed_pub: bytes
+    team: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,12 @@ class KeyCache:
                     tables.devices.c.role,
                     tables.devices.c.ed_pub,
                     tables.devices.c.status,
+                    tables.devices.c.team,
                 ).where(tables.devices.c.id == device)
             ).first()
         if row is None:
             return None, ""
-        keys = DeviceKeys(device, row.role, bytes(row.ed_pub))
+        keys = DeviceKeys(device, row.role, bytes(row.ed_pub), row.team)
         if row.status == "active":
             with self._lock:
                 if len(self._keys) >= _CACHE_LIMIT:

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from hub import audit, tables
 from hub.db import HubDb
+from hub.directory import directory_changed
 from hub.orgkeys import OrgKeys
 from models.wire import (
     COMMAND_CONTEXT,
@@ -121,6 +122,7 @@ def revoke(db: HubDb, keys: OrgKeys, device: str, *, now_ms: int) -> None:
             .where(tables.devices.c.id == device)
             .values(status="revoked")
         )
+        directory_changed(conn)
         _audit(conn, keys, "revoke", device, now_ms)
 
 
@@ -133,6 +135,7 @@ def wipe(db: HubDb, keys: OrgKeys, device: str, *, now_ms: int) -> None:
             .where(tables.devices.c.id == device)
             .values(cmd_pending=True)
         )
+        directory_changed(conn)  # no new content is sealed to a device being wiped
         _audit(conn, keys, "wipe", device, now_ms)
 
 
@@ -160,4 +163,6 @@ def pending_commands(conn: Connection, device: str, *, now_ms: int) -> list[Sign
         .where(tables.devices.c.id == device)
         .values(status=status, cmd_pending=False)
     )
+    if status == "revoked":
+        directory_changed(conn)
     return [unpack_signed(bytes(row.signed)) for row in rows]

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from hub import audit, tables
 from hub.db import HubDb
+from hub.directory import directory_changed
 from hub.errors import HubError
 from hub.orgkeys import OrgKeys
 from models.enums import Role
@@ -106,6 +107,7 @@ def _register(conn: Connection, cert: Certificate, signed: Signed, now_ms: int) 
             cmd_pending=False,
         )
     )
+    directory_changed(conn)
 
 
 def enroll(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import msgpack
@@ -19,8 +20,9 @@ from models.wire import (
     SealedPage,
     unpack_signed,
 )
+from models.wire.private import TEAM_PREFIX, team_cell
 
-__all__ = ["pack_offer", "registry_page", "sealed_page"]
+__all__ = ["Reader", "pack_offer", "registry_page", "sealed_page"]
 
 LOSERS_SHOWN = 5
 _LOG_WINDOW = 500
@@ -31,8 +33,29 @@ def _size(obj: Any) -> int:
     return len(msgpack.packb(obj, use_bin_type=True))
 
 
-def snapshots(conn: Connection, ids: list[str]) -> dict[str, RegistrySnapshot]:
-    """Build the merged state of several registry records."""
+@dataclass(frozen=True)
+class Reader:
+    """Who pulls: a coordinator reads every team's sealed cells and follow-ups,
+    a field device its own team's only."""
+
+    team: str
+    coordinator: bool
+
+    def sees_record(self, team: str | None) -> bool:
+        """A follow-up (``team`` set) is served to its team and coordinators."""
+        return self.coordinator or team is None or team == self.team
+
+    def sees_cell(self, name: str) -> bool:
+        """Another team's sealed cell of a shared entry is not served at all."""
+        if self.coordinator or not name.startswith(TEAM_PREFIX):
+            return True
+        return name == team_cell(self.team)
+
+
+def snapshots(
+    conn: Connection, ids: list[str], reader: Reader
+) -> dict[str, RegistrySnapshot]:
+    """Build the merged state of several registry records, as ``reader`` sees it."""
     t = tables
     kinds = {
         row.id: row.kind
@@ -45,6 +68,8 @@ def snapshots(conn: Connection, ids: list[str]) -> dict[str, RegistrySnapshot]:
     for row in conn.execute(
         select(t.reg_fields).where(t.reg_fields.c.record_id.in_(ids))
     ):
+        if not reader.sees_cell(row.field):
+            continue
         fields[row.record_id][row.field] = msgpack.unpackb(bytes(row.value))
         clocks[row.record_id][row.field] = row.hlc
     aliases: dict[str, list[AliasRow]] = defaultdict(list)
@@ -56,6 +81,8 @@ def snapshots(conn: Connection, ids: list[str]) -> dict[str, RegistrySnapshot]:
     losers: dict[str, dict[str, list[tuple[Any, str, str]]]] = defaultdict(dict)
     query = select(t.reg_losers).where(t.reg_losers.c.record_id.in_(ids))
     for row in conn.execute(query.order_by(t.reg_losers.c.id.desc())):
+        if not reader.sees_cell(row.field):
+            continue
         shown = losers[row.record_id].setdefault(row.field, [])
         if len(shown) < LOSERS_SHOWN:
             shown.append((msgpack.unpackb(bytes(row.value)), row.hlc, row.device))
@@ -72,21 +99,30 @@ def snapshots(conn: Connection, ids: list[str]) -> dict[str, RegistrySnapshot]:
     }
 
 
-def registry_page(conn: Connection, cursor: int, max_bytes: int) -> RegistryPage:
-    """Records changed after ``cursor``, each once, in their current merged state."""
+def registry_page(
+    conn: Connection, cursor: int, max_bytes: int, reader: Reader
+) -> RegistryPage:
+    """Records changed after ``cursor``, each once, in their current merged state.
+
+    Records ``reader`` may not see are skipped (the cursor still moves past them).
+    """
+    log, records = tables.reg_log, tables.reg_records
     rows = conn.execute(
-        select(tables.reg_log)
-        .where(tables.reg_log.c.seq > cursor)
-        .order_by(tables.reg_log.c.seq)
+        select(log.c.seq, log.c.record_id, records.c.team)
+        .join(records, records.c.id == log.c.record_id)
+        .where(log.c.seq > cursor)
+        .order_by(log.c.seq)
         .limit(_LOG_WINDOW)
     ).all()
-    ids = list(dict.fromkeys(row.record_id for row in rows))
-    snaps = snapshots(conn, ids) if ids else {}
+    ids = list(
+        dict.fromkeys(row.record_id for row in rows if reader.sees_record(row.team))
+    )
+    snaps = snapshots(conn, ids, reader) if ids else {}
     items: list[RegistrySnapshot] = []
     included: set[str] = set()
     used, new_cursor = 0, cursor
     for row in rows:
-        if row.record_id not in included:
+        if row.record_id in snaps and row.record_id not in included:
             snap = snaps[row.record_id]
             size = _size(snap.dump())
             if items and used + size > max_bytes:

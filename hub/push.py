@@ -19,7 +19,7 @@ from hub import tables
 from hub.auth import DeviceKeys, DeviceRow
 from hub.db import HubDb
 from hub.errors import HubError
-from hub.regcheck import Op, check_ops
+from hub.regcheck import Op, Signer, check_ops
 from hub.registry import apply_ops
 from hub.streams import bump
 from models.keys import CryptoError, verify
@@ -40,7 +40,12 @@ class CheckedPush:
 
 
 def check_push(
-    push: Push, device: DeviceKeys, *, now_ms: int, max_future_ms: int
+    push: Push,
+    device: DeviceKeys,
+    *,
+    now_ms: int,
+    max_future_ms: int,
+    command_key: bytes,
 ) -> CheckedPush:
     """Parse and check a push before the write transaction.
 
@@ -60,7 +65,10 @@ def check_push(
             verify(device.ed_pub, batch.sealed.sig, message)
         except CryptoError:
             raise HubError(400, "bad_batch_signature") from None
-    ops, rejects = check_ops(batch.ops, now_ms=now_ms, max_future_ms=max_future_ms)
+    signer = Signer(device.id, device.team, command_key)
+    ops, rejects = check_ops(
+        batch.ops, now_ms=now_ms, max_future_ms=max_future_ms, signer=signer
+    )
     digest = hashlib.sha256(push.batch).digest()
     return CheckedPush(push, batch, digest, ops, rejects)
 

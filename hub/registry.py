@@ -19,8 +19,9 @@ from hub import tables
 from hub.db import HubDb
 from hub.regcheck import Op
 from hub.streams import bump, lock_counter
-from models import RECORD_TYPES, RecordKind
+from models import RecordKind
 from models.wire import ALIAS_ADD, ALIAS_DEL
+from models.wire.private import is_sealed_cell, public_model
 
 __all__ = ["AliasRow", "apply_ops", "present_aliases"]
 
@@ -143,17 +144,32 @@ def present_aliases(aliases: list[AliasRow]) -> list[str]:
 
 
 def _valid(plan: _Plan) -> bool:
+    """The merged hub-readable fields still make a valid record (sealed cells are
+    opaque here: the devices that open them check them)."""
     doc: dict[str, Any] = {
-        name: msgpack.unpackb(c.value) for name, c in plan.cells.items()
+        name: msgpack.unpackb(c.value)
+        for name, c in plan.cells.items()
+        if not is_sealed_cell(name)
     }
     doc["id"] = uuid.UUID(hex=plan.record_id)
     if plan.kind == RecordKind.ACTOR.value:
         doc["aliases"] = present_aliases(plan.aliases)
     try:
-        RECORD_TYPES[RecordKind(plan.kind)].model_validate(doc)
+        public_model(RecordKind(plan.kind)).model_validate(doc)
     except ValidationError:
         return False
     return True
+
+
+def _routed_team(plan: _Plan) -> str | None:
+    """A follow-up's assigned team: it is served to that team's devices and the
+    coordinators only ("" when it names none: coordinators only). Other kinds:
+    ``None``, served to every device."""
+    if plan.kind != RecordKind.FOLLOW_UP.value:
+        return None
+    cell = plan.cells.get("team")
+    team = msgpack.unpackb(cell.value) if cell is not None else ""
+    return team if isinstance(team, str) else ""
 
 
 def _plan(conn: Connection, ops: list[Op], *, device: str, ctx: int) -> _Plan | str:
@@ -176,11 +192,16 @@ def _plan(conn: Connection, ops: list[Op], *, device: str, ctx: int) -> _Plan | 
 
 def _write_record(conn: Connection, plan: _Plan, seq: int) -> None:
     records = tables.reg_records
+    team = _routed_team(plan)
     if plan.exists:
         where = records.c.id == plan.record_id
-        conn.execute(update(records).where(where).values(seq=seq))
+        conn.execute(update(records).where(where).values(seq=seq, team=team))
     else:
-        conn.execute(insert(records).values(id=plan.record_id, kind=plan.kind, seq=seq))
+        conn.execute(
+            insert(records).values(
+                id=plan.record_id, kind=plan.kind, seq=seq, team=team
+            )
+        )
     conn.execute(insert(tables.reg_log).values(seq=seq, record_id=plan.record_id))
 
 

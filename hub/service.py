@@ -12,11 +12,12 @@ from hub import tables
 from hub.auth import DeviceKeys, KeyCache, authenticate, claim_nonce, lock_device
 from hub.db import HubDb
 from hub.devices import pending_commands
+from hub.directory import directory_for
 from hub.enrollment import enroll
 from hub.errors import HubError
 from hub.orgkeys import OrgKeys
 from hub.packs import pack_body
-from hub.pull import pack_offer, registry_page, sealed_page
+from hub.pull import Reader, pack_offer, registry_page, sealed_page
 from hub.push import CheckedPush, apply_push, check_push, store_sealed, stored_ack
 from hub.settings import HubSettings
 from hub.uploads import receive_part
@@ -191,7 +192,11 @@ class Hub:
 
     def _check(self, push: Push, device: DeviceKeys, now: int) -> CheckedPush:
         return check_push(
-            push, device, now_ms=now, max_future_ms=self.settings.max_future_ms
+            push,
+            device,
+            now_ms=now,
+            max_future_ms=self.settings.max_future_ms,
+            command_key=self.keys.command_pub,
         )
 
     def _parse(self, body: bytes) -> SyncRequest:
@@ -285,7 +290,10 @@ class Hub:
         with self.db.read() as conn:
             if Stream.REGISTRY.value in req.pull:
                 updates["registry"] = registry_page(
-                    conn, req.pull[Stream.REGISTRY.value], req.max
+                    conn,
+                    req.pull[Stream.REGISTRY.value],
+                    req.max,
+                    Reader(device.team, device.role == Role.COORDINATOR.value),
                 )
             if Stream.SEALED.value in req.pull:
                 updates["sealed"] = sealed_page(
@@ -293,6 +301,13 @@ class Hub:
                 )
             if Stream.PACKS.value in req.pull:
                 updates["packs"] = pack_offer(conn, req.pull[Stream.PACKS.value])
+            if Stream.DIRECTORY.value in req.pull:
+                updates["directory"] = directory_for(
+                    conn,
+                    team=device.team,
+                    role=device.role,
+                    cursor=req.pull[Stream.DIRECTORY.value],
+                )
         return out.model_copy(update=updates)
 
     def pack(

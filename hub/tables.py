@@ -131,6 +131,8 @@ reg_records = Table(
     Column("id", String(32), primary_key=True),
     Column("kind", String(32), nullable=False),
     Column("seq", BigInteger, nullable=False),
+    # Follow-ups: the assigned team, the only devices (with coordinators) served it.
+    Column("team", String(200)),
 )
 reg_fields = Table(
     "registry_fields",

@@ -37,6 +37,12 @@ class SyncedRecord(SQLModel):
 
     kind: ClassVar[RecordKind]
     sealed: ClassVar[bool] = False
+    # Fields of a hub-readable kind that reach the hub only sealed to the devices
+    # of a team and the coordinators (``models.wire.private``).
+    private: ClassVar[frozenset[str]] = frozenset()
+    # True: one sealed cell per author team (notes on a shared registry entry);
+    # False: one sealed cell for the record (a follow-up, sealed to its team).
+    private_per_team: ClassVar[bool] = False
 
     id: uuid.UUID = Field(default_factory=new_id)
     rev: uuid.UUID = Field(default_factory=new_id)

@@ -65,6 +65,8 @@ class Place(SyncedRecord):
 
     kind: ClassVar[RecordKind] = RecordKind.PLACE
     sealed: ClassVar[bool] = False
+    private: ClassVar[frozenset[str]] = frozenset({"notes"})
+    private_per_team: ClassVar[bool] = True
 
     name: Name
     # The district or zone it lies in: what a redacted export shows instead.
@@ -78,6 +80,10 @@ class Actor(SyncedRecord):
 
     kind: ClassVar[RecordKind] = RecordKind.ACTOR
     sealed: ClassVar[bool] = False
+    # The hub reads what merging needs (name, aliases, type, affiliation, area);
+    # each team's assessment and notes are sealed to that team and coordinators.
+    private: ClassVar[frozenset[str]] = frozenset({"influence", "stance", "notes"})
+    private_per_team: ClassVar[bool] = True
 
     name: Name
     aliases: list[ShortText] = Field(default_factory=list)
@@ -160,14 +166,22 @@ class Contact(SyncedRecord):
 
 
 class FollowUp(SyncedRecord):
-    """A task arising from a contact, readable by coordinators at the hub."""
+    """A task arising from a contact, assigned to a team (``team``).
+
+    The hub routes it by team and sees nothing else: every other field travels
+    sealed to that team's devices and the coordinators.
+    """
 
     kind: ClassVar[RecordKind] = RecordKind.FOLLOW_UP
     sealed: ClassVar[bool] = False
+    private: ClassVar[frozenset[str]] = frozenset(
+        {"contact_id", "actor_id", "title", "notes", "due", "status"}
+    )
 
     contact_id: uuid.UUID | None = None
     actor_id: uuid.UUID | None = None
     title: Name
+    notes: LongText = ""
     due: date | None = None
     status: FollowUpStatus = FollowUpStatus.OPEN
 

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from app.store import Entry, Store
 from app.sync.identity import Identity
 from app.sync.outbox import field_changes, revision_from_wire
+from app.sync.private import PrivateOpener, team_values_meta
 from models import RECORD_TYPES, RecordKind, SyncedRecord
 from models.keys import CryptoError, open_sealed, unpad, verify
 from models.wire import (
@@ -83,8 +84,10 @@ def _has_aliases(kind: str) -> bool:
     return model is not None and "aliases" in model.model_fields
 
 
-def _doc(snap: RegistrySnapshot, overrides: list[tuple[str, Any]]) -> dict[str, Any]:
-    doc = dict(snap.fields)
+def _doc(
+    snap: RegistrySnapshot, fields: dict[str, Any], overrides: list[tuple[str, Any]]
+) -> dict[str, Any]:
+    doc = dict(fields)
     aliases = {a.casefold(): a for a in snap.aliases}
     for name, value in overrides:
         if name == ALIAS_ADD:
@@ -114,11 +117,14 @@ def apply_registry(
     page: RegistryPage,
     overrides: Overrides,
     *,
+    opener: PrivateOpener,
     keep: frozenset[uuid.UUID] = frozenset(),
 ) -> Applied:
     """Apply the hub's merged registry records; keep losing values beside them.
 
-    Records in ``keep`` (refused content the user is to fix) stay as typed.
+    ``opener`` opens their sealed private fields; a follow-up whose envelope does
+    not open for this device is counted unreadable and skipped. Records in
+    ``keep`` (refused content the user is to fix) stay as typed.
     """
     revs: list[SyncedRecord] = []
     state: dict[str, Any] = {CURSOR_META["registry"]: page.cursor}
@@ -127,7 +133,11 @@ def apply_registry(
         record_id = uuid.UUID(bytes=snap.id)
         if record_id in keep:
             continue
-        doc = _doc(snap, overrides.get(record_id, []))
+        opened = opener.open(snap, record_id)
+        if opened is None:
+            bad += 1
+            continue
+        doc = _doc(snap, opened.fields, overrides.get(record_id, []))
         doc.update(
             id=record_id, hlc=max(snap.clocks.values(), default=""), device="hub"
         )
@@ -138,9 +148,8 @@ def apply_registry(
             continue
         if not _same(store.get(record_id), record):
             revs.append(record)
-        state[losers_meta(record_id)] = [
-            [f, *loser] for f, ls in snap.losers.items() for loser in ls
-        ] or None
+        state[losers_meta(record_id)] = opened.losers or None
+        state[team_values_meta(record_id)] = opened.teams or None
     new = store.apply_remote(revs, state=state, replace_heads=True)
     return Applied(new, bad)
 

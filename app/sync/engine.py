@@ -32,8 +32,10 @@ from app.sync.identity import RECORDS_KEY_META, Identity, load_identity, sign_re
 from app.sync.outbox import Frozen, build_batch
 from app.sync.pace import LinkPace
 from app.sync.packs import PackInstaller, check_pack, is_wipe, verify_offer
+from app.sync.private import PrivateOpener, PrivateSealer
 from app.sync.refusals import REFUSED_META, after_ack, kept_local
 from app.sync.retention import ACKED_META, purge_due
+from app.sync.sealing import directory_version, has_directory, save_directory
 from models import RECORD_TYPES, SyncedRecord
 from models.wire import (
     UPLOAD_PATH,
@@ -228,6 +230,8 @@ class SyncEngine:
             if frozen is not None:
                 self._acked(frozen, resp.ack, report)
         more = self._apply(identity, resp, report)
+        if not has_directory(self.store):
+            raise ProtocolError("directory")  # a hub that serves none: nothing sealed
         self._commands(identity, resp.cmds)
         self._packs(identity, resp.packs, report)
         return bool(left) or more
@@ -242,6 +246,10 @@ class SyncEngine:
         data = self.store.get_meta(INFLIGHT_META)
         if data:
             return Frozen.from_meta(data)
+        if not has_directory(self.store):
+            # Nothing is sealed before the first directory arrives (this round's
+            # pull brings it): teammates would not be among the recipients.
+            pending = [r for r in pending if not RECORD_TYPES[r.kind].private]
         seq = int(self.store.get_meta(LAST_SEQ_META) or 0) + 1
         ctx = int(self.store.get_meta(CURSOR_META["registry"]) or 0)
         frozen = build_batch(
@@ -251,6 +259,7 @@ class SyncEngine:
             seq=seq,
             ctx=ctx,
             max_bytes=self.batch_bytes or self.pace.batch_bytes(),
+            sealer=PrivateSealer(self.store, identity, now_ms=self._now()),
             resend=kept_local(self.store),
         )
         if frozen is not None:
@@ -269,6 +278,7 @@ class SyncEngine:
             pull["sealed"] = int(self.store.get_meta(CURSOR_META["sealed"]) or 0)
         if self.installer is not None:
             pull["packs"] = self.installer.installed_version()
+        pull["directory"] = directory_version(self.store)
         return pull
 
     def _exchange(self, identity: Identity, req: SyncRequest) -> SyncResponse:
@@ -410,10 +420,15 @@ class SyncEngine:
             if resp.registry.items:
                 overrides = pending_overrides(self.store, self.store.pending())
             keep = frozenset(kept_local(self.store))
-            done = apply_registry(self.store, resp.registry, overrides, keep=keep)
+            opener = PrivateOpener(self.store, identity)
+            done = apply_registry(
+                self.store, resp.registry, overrides, opener=opener, keep=keep
+            )
             report.registry_applied += done.new
             report.unreadable += done.unreadable
             more |= resp.registry.more
+        if resp.directory is not None:
+            save_directory(self.store, resp.directory)
         key = self._records_key()
         if resp.sealed is not None and key is not None:
             done = apply_sealed(self.store, resp.sealed, identity, key)

@@ -17,6 +17,7 @@ import zstandard
 
 from app.store import Store
 from app.sync.identity import Identity
+from app.sync.private import PrivateSealer
 from models import RECORD_TYPES, RecordKind, SyncedRecord
 from models.keys import pad, seal, sign
 from models.wire import (
@@ -29,6 +30,7 @@ from models.wire import (
     seal_aad,
     seal_message,
 )
+from models.wire.private import is_sealed_cell
 
 __all__ = [
     "Frozen",
@@ -141,11 +143,17 @@ def _with_resent(
     return changes
 
 
+def _forced(field: str | None) -> bool:
+    """The hub refused this record's sealed op before: seal it again."""
+    return field is not None and is_sealed_cell(field)
+
+
 def _registry_ops(
     store: Store,
     revs: list[SyncedRecord],
     budget: int,
     resend: dict[uuid.UUID, str],
+    sealer: PrivateSealer,
 ) -> tuple[list[RegistryOpWire], list[SyncedRecord]]:
     ops: list[RegistryOpWire] = []
     taken: list[SyncedRecord] = []
@@ -154,6 +162,7 @@ def _registry_ops(
     for rev in revs:
         changes = field_changes(rev, _parent(store, rev, cache))
         changes = _with_resent(rev, changes, resend.get(rev.id))
+        changes = sealer.ops(rev, changes, forced=_forced(resend.get(rev.id)))
         size = sum(len(msgpack.packb(v)) + _OP_OVERHEAD for _, v in changes)
         if taken and used + size > budget:
             break
@@ -230,18 +239,20 @@ def build_batch(
     seq: int,
     ctx: int,
     max_bytes: int,
+    sealer: PrivateSealer,
     resend: dict[uuid.UUID, str] | None = None,
 ) -> Frozen | None:
     """Freeze the next batch of ``pending`` (oldest first), or ``None`` if empty.
 
     ``resend`` names, per record, a field the hub refused earlier: a new revision
     of that record carries the field again (fixed, or refused again).
+    ``sealer`` turns private fields into envelope ops: none leaves in plaintext.
     """
     registry = [r for r in pending if not RECORD_TYPES[r.kind].sealed]
     sealed = [r for r in pending if RECORD_TYPES[r.kind].sealed]
     if not registry and not sealed:
         return None
-    ops, taken = _registry_ops(store, registry, max_bytes, resend or {})
+    ops, taken = _registry_ops(store, registry, max_bytes, resend or {}, sealer)
     used = sum(len(msgpack.packb(list(op))) for op in ops) // 3
     part: SealedPart | None = None
     chosen: list[SyncedRecord] = []

@@ -8,14 +8,15 @@ for what the registry of record types describes and :func:`describe` for an
 Each session (each browser tab) has its own :class:`Language`, set by the shell
 with :func:`use_language`; look-ups read the language of the session whose
 event is being handled, so one tab switching language leaves the others alone.
-Another language is another catalog module with the same keys (see
-``catalog_en.py``), listed in :data:`CATALOGS`.
+English is ``catalog_en.py``; every other language is a gettext ``.po``
+catalog of the same keys (:mod:`app.ui.i18n`), with the plural forms its
+language needs. Numbers filled into a message are written the language's way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -25,6 +26,8 @@ from app.errors import AppError, AuthRequired, Rejected, WrongPassphrase
 from app.services import Cards, Day, Label, Labels, Moment, Text, Value
 from app.ui import catalog_en
 from app.ui.formats import Formats
+from app.ui.i18n.language import Language, language_from
+from app.ui.i18n.languages import ENGLISH, all_languages, best_match
 
 __all__ = [
     "CATALOGS",
@@ -39,6 +42,7 @@ __all__ = [
     "field_error",
     "formats",
     "has",
+    "best_match",
     "language_from",
     "say",
     "show_value",
@@ -49,44 +53,12 @@ __all__ = [
 
 CardTitles = Callable[[list[str]], list[str]]
 
-
-@dataclass(frozen=True)
-class Language:
-    """One language of the UI: its catalog, its formats, its direction."""
-
-    code: str
-    name: str
-    text: Mapping[str, str]
-    enums: Mapping[str, Mapping[str, str]]
-    formats: Formats
-    rtl: bool = False
-
-
-def language_from(module: ModuleType) -> Language:
-    """The :class:`Language` a catalog module describes.
-
-    A catalog module holds ``CODE`` (``"fr"``), ``NAME`` (in its own language),
-    ``TEXT`` and ``ENUMS``, and optionally ``RTL`` and ``FORMATS`` (a
-    :class:`Formats`; by default the locale's own CLDR formats).
-    """
-    code = str(module.CODE)
-    return Language(
-        code=code,
-        name=str(module.NAME),
-        text=module.TEXT,
-        enums=module.ENUMS,
-        formats=getattr(module, "FORMATS", None) or Formats(locale=code),
-        rtl=bool(getattr(module, "RTL", False)),
-    )
-
-
-#: Every catalog of the app, the first one the default.
+#: The English catalog module (the source the ``.po`` catalogs translate).
 CATALOGS: tuple[ModuleType, ...] = (catalog_en,)
-LANGUAGES: dict[str, Language] = {
-    lang.code: lang for lang in (language_from(m) for m in CATALOGS)
-}
-ENGLISH = LANGUAGES["en"]
+#: Every language of the app by code, English first (``.po`` catalogs read once).
+LANGUAGES: dict[str, Language] = all_languages()
 _SESSION_KEY = "parley.language"
+log = logging.getLogger("parley.ui")
 
 
 def use_language(page: ft.Page, language: Language | None) -> Language:
@@ -121,15 +93,46 @@ def has(key: str) -> bool:
 
 
 def t(key: str, **values: Any) -> str:
-    """The text for ``key`` with ``values`` filled in (the key itself if missing)."""
-    template = current().text.get(key, key)
-    return template.format(**values) if values else template
+    """The text for ``key`` with ``values`` filled in (the key itself if missing).
+
+    Whole numbers among ``values`` are written the language's way.
+    """
+    return _fill(key, current().text.get(key), values)
 
 
 def tn(key: str, count: int, **values: Any) -> str:
-    """Like :func:`t` for a count: ``key + "_one"`` when ``count`` is 1 and known."""
-    chosen = f"{key}_one" if count == 1 and has(f"{key}_one") else key
-    return t(chosen, count=count, **values)
+    """The text for ``key`` about ``count`` things, in the plural form the
+    language's CLDR rule picks for it (``{count}`` is filled in too)."""
+    language = current()
+    forms = language.plurals.get(key)
+    rule = language.plural
+    if forms is None:  # not translated: English's forms and rule
+        forms, rule = ENGLISH.plurals.get(key), ENGLISH.plural
+    if forms is None:
+        return t(key, count=count, **values)
+    template = forms[min(max(rule(abs(count)), 0), len(forms) - 1)]
+    return _fill(key, template, {"count": count, **values})
+
+
+def _fill(key: str, template: str | None, values: dict[str, Any]) -> str:
+    if template is None:
+        template = ENGLISH.text.get(key, key)
+    if not values:
+        return template
+    fmt = current().formats
+    shown = {
+        k: fmt.number(v) if isinstance(v, int) and not isinstance(v, bool) else v
+        for k, v in values.items()
+    }
+    try:
+        return template.format(**shown)
+    except (KeyError, IndexError, ValueError):  # a broken translation: use English
+        log.warning("message %s does not fill in; English used", key)
+        english = ENGLISH.text.get(key, key)
+        try:
+            return english.format(**shown)
+        except (KeyError, IndexError, ValueError):
+            return english
 
 
 def enum_label(group: str, value: str | None) -> str:
@@ -174,7 +177,7 @@ def describe(error: AppError) -> str:
     if isinstance(error, WrongPassphrase) and error.remaining is not None:
         if error.remaining == 0:
             return t("unlock.wiped")
-        return t("unlock.wrong_left", left=error.remaining)
+        return tn("unlock.wrong_left", error.remaining)
     if isinstance(error, Rejected):
         return t("err.rejected", status=error.status)
     if isinstance(error, AuthRequired) and has(f"err.auth.{error.detail}"):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.services import SyncState, SyncStatus
-from app.ui.messages import describe_code, formats, t
+from app.ui.messages import describe_code, formats, t, tn
 
 __all__ = ["Progress", "ago", "badge", "failure", "progress", "size"]
 
@@ -17,11 +17,11 @@ def ago(when: datetime, now: datetime) -> str:
     if seconds < 60:
         return t("ago.now")
     if seconds < 3600:
-        return t("ago.minutes", n=int(seconds // 60))
+        return tn("ago.minutes", int(seconds // 60))
     if seconds < 24 * 3600:
-        return t("ago.hours", n=int(seconds // 3600))
+        return tn("ago.hours", int(seconds // 3600))
     days = int(seconds // (24 * 3600))
-    return t("ago.yesterday") if days == 1 else t("ago.days", n=days)
+    return t("ago.yesterday") if days == 1 else tn("ago.days", days)
 
 
 def size(n: int) -> str:
@@ -67,7 +67,7 @@ def progress(status: SyncStatus) -> Progress | None:
 
 def badge(status: SyncStatus, now: datetime) -> tuple[str, str]:
     """The one-line home badge and its tone (``pending``, ``planned``, ``conflict``)."""
-    waiting = t("badge.waiting", count=status.pending) if status.pending else ""
+    waiting = tn("badge.waiting", status.pending) if status.pending else ""
     if status.state is SyncState.REVOKED:
         return t("badge.revoked"), "conflict"
     if status.state is SyncState.RUNNING:

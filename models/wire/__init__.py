@@ -22,6 +22,7 @@ from models.wire.codec import (
     encode,
     parse,
 )
+from models.wire.directory import MAX_DIRECTORY, Directory, verified_certificates
 from models.wire.enroll import (
     EnrollRequest,
     EnrollResponse,
@@ -100,6 +101,8 @@ __all__ = [
     "Command",
     "DEFAULT_BATCH_BYTES",
     "DEFAULT_PAGE_BYTES",
+    "Directory",
+    "MAX_DIRECTORY",
     "EnrollRequest",
     "EnrollResponse",
     "HubHello",
@@ -143,4 +146,5 @@ __all__ = [
     "seal_message",
     "sign_model",
     "unpack_signed",
+    "verified_certificates",
 ]

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from models.base import RecordKind
 from models.records import RECORD_TYPES
 from models.wire.codec import DEFAULT_PAGE_BYTES, WIRE_VERSION, WireModel
+from models.wire.directory import Directory
 from models.wire.signed import Signed
 
 __all__ = [
@@ -49,6 +50,7 @@ class Stream(StrEnum):
     REGISTRY = "registry"  # actors, places, follow-ups; every device
     SEALED = "sealed"  # contact and checkpoint batches; coordinators only
     PACKS = "packs"  # signed guidance packs; every device
+    DIRECTORY = "directory"  # certificates of the devices to seal to; every device
 
 
 # -- push ----------------------------------------------------------------------------
@@ -216,6 +218,7 @@ class SyncResponse(WireModel):
     registry: RegistryPage | None = None
     sealed: SealedPage | None = None
     packs: PackOffer | None = None
+    directory: Directory | None = None
     cmds: list[Signed] = Field(default_factory=list)
     hint: int = 0
     # Bytes of the pushed batch the hub holds while it is still incomplete.

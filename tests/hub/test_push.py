@@ -88,13 +88,13 @@ def test_bad_ops_are_rejected_with_codes_and_the_rest_is_applied(
     good, other = uuid.uuid4().bytes, uuid.uuid4().bytes
     ops = [
         (0, "actor", good, "name", "Unit 4", _clock(1)),
-        (1, "actor", good, "stance", "very_angry", _clock(1)),
+        (1, "actor", good, "actor_type", "very_angry", _clock(1)),
         (2, "contact", other, "notes", "x", _clock(1)),
         (3, "spaceship", other, "name", "x", _clock(1)),
         (4, "place", other, "no_such_field", "x", _clock(1)),
         (5, "actor", b"short", "name", "x", _clock(1)),
         (6, "actor", other, "name", "x", "not a clock"),
-        (7, "follow_up", uuid.uuid4().bytes, "due", "2024-05-01", _clock(1)),
+        (7, "follow_up", uuid.uuid4().bytes, "title", "call back", _clock(1)),
     ]
     resp = answer(
         post_sync(http, me, push_request(1, registry_batch(me, 1, ops), registry=0))
@@ -107,7 +107,7 @@ def test_bad_ops_are_rejected_with_codes_and_the_rest_is_applied(
         4: "unknown_field",
         5: "bad_id",
         6: "bad_clock",
-        7: "invalid_record",  # a follow-up needs a title
+        7: "sealed_field",  # a follow-up's title travels sealed, never plain
     }
     assert resp.registry is not None
     assert [s.fields["name"] for s in resp.registry.items] == ["Unit 4"]
@@ -138,9 +138,9 @@ def test_concurrent_field_writes_keep_the_later_one_and_show_the_loser(
             http, a, push_request(1, registry_batch(a, 1, _actor_ops(record, "Unit 4")))
         )
     )
-    # Both saw the actor at cursor 1, then edited the stance without seeing each other.
-    late = [(0, "actor", record, "stance", "hostile", _clock(9, "00000000000000bb"))]
-    early = [(0, "actor", record, "stance", "neutral", _clock(5, "00000000000000aa"))]
+    # Both saw the actor at cursor 1, then edited the area without seeing each other.
+    late = [(0, "actor", record, "area", "hills", _clock(9, "00000000000000bb"))]
+    early = [(0, "actor", record, "area", "river", _clock(5, "00000000000000aa"))]
     answer(post_sync(http, b, push_request(1, registry_batch(b, 1, late, ctx=1))))
     resp = answer(
         post_sync(
@@ -149,8 +149,8 @@ def test_concurrent_field_writes_keep_the_later_one_and_show_the_loser(
     )
     assert resp.registry is not None
     snap = resp.registry.items[0]
-    assert snap.fields["stance"] == "hostile"
-    assert [loser[0] for loser in snap.losers["stance"]] == ["neutral"]
+    assert snap.fields["area"] == "hills"
+    assert [loser[0] for loser in snap.losers["area"]] == ["river"]
 
 
 def test_an_edit_over_a_value_already_seen_leaves_no_loser(

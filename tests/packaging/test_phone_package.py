@@ -101,3 +101,10 @@ def test_the_package_check_sees_a_new_top_level_file(tmp_path: Path) -> None:
     copy = working_copy(tmp_path)
     (copy / "notes.txt").touch()
     assert "notes.txt" in phone_files(copy, tmp_path)
+
+
+def test_the_message_catalogs_go_on_the_phone(tmp_path: Path) -> None:
+    # The app reads its French and Arabic .po catalogs at start (app/ui/i18n).
+    files = phone_files(working_copy(tmp_path), tmp_path)
+    for code in ("fr", "ar"):
+        assert f"app/ui/locale/{code}/LC_MESSAGES/messages.po" in files

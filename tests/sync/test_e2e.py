@@ -17,13 +17,15 @@ import pytest
 
 from app.services.synced import all_contacts
 from app.store import Store
-from app.sync import SyncEngine, connect, enroll_device
+from app.sync import HubClient, SyncEngine, connect, enroll_device
+from app.sync.private import team_values_meta
 from bench._hubproc import HubProcess
 from hub.db import HubDb
 from hub.enrollment import create_code
 from hub.service import now_ms
-from models import CheckpointLog, Commitment, Contact
+from models import Actor, CheckpointLog, Commitment, Contact, FollowUp
 from models.enums import CheckpointOutcome, Role
+from models.wire import decode
 from tests.hub.support import (
     ORG_PASSPHRASE,
     Device,
@@ -142,3 +144,100 @@ def test_coordinator_reads_every_contact_and_the_hub_holds_no_plaintext(
         assert marker.encode() not in stored
         assert marker.encode() not in hub_process.log
     assert b"/v1/sync status=200" in hub_process.log
+
+
+class _Recording(HubClient):
+    """A client that keeps every sync answer it receives, decoded."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(connect(url).http, url)
+        self.pulled = b""
+
+    def sync(self, body: bytes, *, authorization: str) -> bytes:
+        out = super().sync(body, authorization=authorization)
+        self.pulled += _flatten(decode(out))
+        return out
+
+
+def _flatten(obj: object) -> bytes:
+    """Every string and byte string inside a decoded body, concatenated."""
+    if isinstance(obj, bytes):
+        return obj
+    if isinstance(obj, str):
+        return obj.encode()
+    if isinstance(obj, dict):
+        return b"".join(_flatten(k) + _flatten(v) for k, v in obj.items())
+    if isinstance(obj, list | tuple):
+        return b"".join(_flatten(v) for v in obj)
+    return b""
+
+
+def test_follow_up_and_actor_notes_reach_their_team_and_coordinators_only(
+    hub_process: HubProcess, tmp_path: Path
+) -> None:
+    db = HubDb(hub_process.database_url)
+    roles = {
+        "n1": ("north", Role.FIELD),
+        "n2": ("north", Role.FIELD),
+        "s1": ("south", Role.FIELD),
+        "c1": ("hq", Role.COORDINATOR),
+    }
+    codes = {
+        name: create_code(db, team=team, role=role, ttl_ms=3_600_000, now_ms=now_ms())
+        for name, (team, role) in roles.items()
+    }
+    db.close()
+    marker = f"MARKER{uuid.uuid4().hex[:10]}"
+    devices: dict[str, Device] = {}
+    south_client = _Recording(hub_process.url)
+    try:
+        for name, code in codes.items():
+            vault, store = new_vault(tmp_path / name)
+            client = south_client if name == "s1" else connect(hub_process.url)
+            passphrase = ORG_PASSPHRASE if name == "c1" else None
+            enroll_device(client, store, code=code, org_passphrase=passphrase)
+            role = roles[name][1]
+            devices[name] = Device(
+                vault, store, client, SyncEngine(store, client), role
+            )
+        for name in ("n2", "s1", "c1"):
+            devices[name].sync()  # enrolled and in the directory before n1 seals
+        author = devices["n1"].store
+        actor = author.save(Actor(name="Brigade 7", notes=f"{marker} actor notes"))
+        contact = author.save(Contact(on=datetime.date(2024, 5, 1), actor_id=actor.id))
+        author.save(
+            FollowUp(
+                contact_id=contact.id,
+                actor_id=actor.id,
+                title=f"{marker} title",
+                notes=f"{marker} follow-up notes",
+            )
+        )
+        for name in ("n1", "n2", "s1", "c1"):
+            devices[name].sync()
+        for name in ("n2", "c1"):
+            (task,) = devices[name].store.records(FollowUp)
+            assert (task.title, task.notes) == (
+                f"{marker} title",
+                f"{marker} follow-up notes",
+            )
+            assert (task.contact_id, task.actor_id) == (contact.id, actor.id)
+        assert devices["n2"].store.records(Actor)[0].notes == f"{marker} actor notes"
+        teams = devices["c1"].store.get_meta(team_values_meta(actor.id))
+        assert [(t, v["notes"]) for t, v in teams] == [
+            ("north", f"{marker} actor notes")
+        ]
+        south = devices["s1"].store
+        assert south.records(FollowUp) == []
+        assert [(a.name, a.notes) for a in south.records(Actor)] == [("Brigade 7", "")]
+        assert b"Brigade 7" in south_client.pulled  # it did pull the registry
+        assert marker.encode() not in south_client.pulled
+    finally:
+        for device in devices.values():
+            device.client.close()
+            device.store.close()
+    hub_process.stop()
+    stored = _hub_bytes(hub_process, tmp_path)
+    assert b"Brigade 7" in stored  # what merging needs stays readable
+    assert marker.encode() not in stored
+    assert marker.encode() not in hub_process.log

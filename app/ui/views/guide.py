@@ -18,7 +18,7 @@ from app.ui.components.widgets import (
     section_title,
 )
 from app.ui.host import Host
-from app.ui.messages import t
+from app.ui.messages import t, tn
 from app.ui.theme import GAP
 from app.ui.views.guide_nav import GuideScreen, card_route, kind_name
 
@@ -89,8 +89,7 @@ class LibraryScreen(GuideScreen):
         hits = self.library.search(query)
         if not hits:
             return [note(t("guide.no_results"))]
-        count = t("guide.result_one") if len(hits) == 1 else t("guide.results")
-        rows: list[ft.Control] = [note(count.format(count=len(hits)))]
+        rows: list[ft.Control] = [note(tn("guide.results", len(hits)))]
         rows.extend(
             hit_tile(hit, kind_name(hit.kind), self.opener(card_route(hit.card_id)))
             for hit in hits

@@ -24,7 +24,7 @@ from app.services import Enrollment
 from app.ui.components.chips import ChipGroup
 from app.ui.components.widgets import field, note, primary, secondary, section_title
 from app.ui.host import Host
-from app.ui.messages import describe, enum_label, field_error, has, t
+from app.ui.messages import describe, enum_label, field_error, has, t, tn
 from app.ui.screen import Screen
 from app.ui.views.sync import enrollment_lines
 
@@ -81,7 +81,7 @@ class HubScreen(Screen):
         choices = sorted({*RETENTION_CHOICES, days})
         self.retention = ChipGroup(
             [str(d) for d in choices],
-            labels={str(d): t("hub.retention_value", days=d) for d in choices},
+            labels={str(d): tn("hub.retention_value", d) for d in choices},
             selected=[str(days)],
             on_change=shell.guard(self._retention_changed),
         )

@@ -118,7 +118,7 @@ class RecordsScreen(Screen):
         if found.more:
             shown = min(PAGE, found.more)
             controls.append(
-                secondary(t("records.more", count=shown), self.shell.on(self._more))
+                secondary(tn("records.more", shown), self.shell.on(self._more))
             )
         self.results.controls = controls
 

@@ -16,7 +16,7 @@ from app.services import IDLE_CHOICES_S, WIPE_CHOICES
 from app.ui.components.chips import ChipGroup
 from app.ui.components.widgets import field, note, primary, secondary, section_title
 from app.ui.host import Host
-from app.ui.messages import field_error, t
+from app.ui.messages import field_error, t, tn
 from app.ui.screen import Screen
 from app.ui.views.hub import hub_entry
 
@@ -32,16 +32,13 @@ class SettingsScreen(Screen):
         idle = svc.preferences.idle_timeout_s()
         self.idle = ChipGroup(
             [str(s) for s in IDLE_CHOICES_S],
-            labels={
-                str(s): t("settings.idle_value", minutes=s // 60)
-                for s in IDLE_CHOICES_S
-            },
+            labels={str(s): tn("settings.idle_value", s // 60) for s in IDLE_CHOICES_S},
             selected=[str(idle)],
             on_change=shell.guard(self._idle_changed),
         )
         limit = svc.security.wipe_limit()
         wipe_labels = {"off": t("settings.wipe_off")}
-        wipe_labels |= {str(n): t("settings.wipe_value", count=n) for n in WIPE_CHOICES}
+        wipe_labels |= {str(n): tn("settings.wipe_value", n) for n in WIPE_CHOICES}
         self.wipe = ChipGroup(
             ["off", *(str(n) for n in WIPE_CHOICES)],
             labels=wipe_labels,
