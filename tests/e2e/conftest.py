@@ -75,7 +75,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     running = start_server(tmp_path / "data", tmp_path / "server.log")
     yield running
     running.proc.terminate()
-    running.proc.wait(timeout=10)
+    running.proc.wait(timeout=30)  # a loaded machine can take that long
 
 
 @pytest.fixture(scope="module")
