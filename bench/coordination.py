@@ -46,6 +46,7 @@ from bench._corpus import Corpus
 from bench._inproc import Tab
 from models import Actor, CheckpointLog, Contact, HybridClock, Place, SyncedRecord
 from models.enums import AccessConstraint, ActorType, CheckpointOutcome
+from models.keys import box_public, new_key, signing_public
 
 __all__ = ["main"]
 
@@ -133,12 +134,12 @@ def _enroll(store: Store) -> None:
             team="hq",
             role="coordinator",
             base_url="http://127.0.0.1:9",
-            ed=bytes(32),
-            x=bytes(32),
+            ed=new_key(),
+            x=new_key(),
             cert=b"",
-            command_key=bytes(32),
-            publish_key=bytes(32),
-            records_key=bytes(32),
+            command_key=signing_public(new_key()),
+            publish_key=signing_public(new_key()),
+            records_key=box_public(new_key()),
         ),
     )
     store.set_meta(RECORDS_KEY_META, bytes(32))

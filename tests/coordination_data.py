@@ -10,6 +10,7 @@ from app.store import Store
 from app.sync.identity import Identity, save_identity
 from models import Actor, CheckpointLog, Contact
 from models.enums import CheckpointOutcome
+from models.keys import box_public, new_key, signing_public
 
 
 def device_of(team: str) -> str:
@@ -31,12 +32,12 @@ def enroll_as(store: Store, role: str, team: str = "hq") -> None:
             team=team,
             role=role,
             base_url="http://127.0.0.1:9",
-            ed=bytes(32),
-            x=bytes(32),
+            ed=new_key(),
+            x=new_key(),
             cert=b"",
-            command_key=bytes(32),
-            publish_key=bytes(32),
-            records_key=bytes(32),
+            command_key=signing_public(new_key()),
+            publish_key=signing_public(new_key()),
+            records_key=box_public(new_key()),
         ),
     )
 
