@@ -24,6 +24,7 @@ from app.services.guidance import (
 )
 from app.services.hublink import RemoteWipe, VaultSync, stop_in_background
 from app.services.hubpacks import HubPacks
+from app.services.outbox import OutboxService
 from app.services.places import PlaceService
 from app.services.preferences import PreferenceService
 from app.services.records import RecordService
@@ -56,6 +57,7 @@ class Services:
     teams: TeamsService
     exports: ExportService
     coordination: CoordinationService
+    outbox: OutboxService
     _sealer: Sealer | None = None
     _courier: Courier | None = None
 
@@ -193,6 +195,7 @@ def _build(
         teams=TeamsService(model),
         exports=ExportService(store, model),
         coordination=CoordinationService(store, model),
+        outbox=OutboxService(store, model),
         _sealer=sealer,
         _courier=courier,
     )

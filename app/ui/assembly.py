@@ -34,6 +34,7 @@ from app.ui.views import (
     home,
     hub,
     loading,
+    outbox,
     places,
     records,
     settings,
@@ -68,6 +69,7 @@ def default_routes() -> Routes:
         Route("/place/new", places.PlaceFormScreen, parent="/places"),
         Route("/place/edit", places.PlaceFormScreen, parent="/places", needs=ID),
         Route("/teams", teams.TeamsScreen, parent="/sync"),
+        Route("/outbox", outbox.OutboxScreen, parent="/sync"),
         Route("/teams/record", records.RecordScreen, parent="/teams", needs=ID),
         *coordination_routes(),
     ]
