@@ -293,6 +293,8 @@ TEXT: dict[str, str] = {
     "place.saved": "Place saved.",
     # -- settings ------------------------------------------------------------------
     "settings.title": "Settings",
+    "settings.language": "Language",
+    "settings.language_saved": "Language changed for this session.",
     "settings.protection": "How this device guards your keys",
     "settings.protection.hardware": "Strong. The key that locks your records is kept in this phone's security chip. An erase destroys it for good, even for a lab with the phone.",
     "settings.protection.file_in_place": "Basic. This device has no security chip Parley can use. The key is kept in a file that Parley overwrites when it changes. A lab with the device may still find old copies in the memory chips.",
