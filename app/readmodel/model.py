@@ -255,9 +255,8 @@ class ReadModel:
         flt = flt or RecordFilter()
         with self._lock:
             index = self._use()
-            found = self._matching(index, flt)
-            shown = found[:limit] if limit else found
-            return RowPage([index.row(index.items[i]) for i in shown], len(found))
+            total, shown = self._matching(index, flt, limit)
+            return RowPage([index.row(index.items[i]) for i in shown], total)
 
     def rows_referring(self, field: str, target: uuid.UUID) -> list[RecordRow]:
         """Listed records whose ``field`` names ``target``, newest first."""
@@ -317,7 +316,10 @@ class ReadModel:
 
     # -- search ------------------------------------------------------------------------
 
-    def _matching(self, index: Index, flt: RecordFilter) -> list[uuid.UUID]:
+    def _matching(
+        self, index: Index, flt: RecordFilter, limit: int
+    ) -> tuple[int, list[uuid.UUID]]:
+        """How many records match, and the ids of the first ``limit`` (0: all)."""
         base, words = flt.without_text(), flt.words()
         last = self._search
         if last is not None and (last.version, last.base) == (self.version, base):
@@ -341,7 +343,11 @@ class ReadModel:
             pool = last.hits if narrowing and last is not None else base_texts
             hits = _scan(pool or [], words)
         self._search = _Search(self.version, base, base_ids, base_texts, words, hits)
-        return base_ids if hits is None else [record_id for record_id, _ in hits]
+        if hits is None:
+            return len(base_ids), base_ids[:limit] if limit else base_ids
+        # Only the shown ids are picked out: the rest of the hits are only counted.
+        shown = hits[:limit] if limit else hits
+        return len(hits), [record_id for record_id, _ in shown]
 
 
 _ANY = RecordFilter()

@@ -135,20 +135,38 @@ class RecordsScreen(Screen):
     def _more(self, _: Any) -> None:
         self.limit += PAGE
         self._fill()
+        self._send_list()
 
     def _opener(self, row: RecordRow) -> Any:
         return lambda _: self.shell.go("/record", id=str(row.id))
 
     def _changed(self, _: Any) -> None:
-        self._refresh()
+        # A keystroke in a text field: only the list can have changed.
+        if self._refresh():
+            self._send_list()
 
-    def _refresh(self) -> None:
+    def _refresh(self) -> bool:
         self.limit = PAGE
         try:
             self._remember()
             self._fill()
         except AppError as err:
             self.shell.fail(err)
+            return False
+        return True
+
+    def _send_list(self) -> None:
+        """Send the count and the rows alone: nothing else on the screen changed.
+
+        Without this, the handler's auto-update diffs the whole screen (filters,
+        chips, the actor picker) on every keystroke of the search. Chip and picker
+        changes keep the auto-update: their own looks changed too.
+        """
+        try:
+            page = self.results.page
+        except RuntimeError:  # not drawn yet: the first draw sends everything
+            return
+        page.update(self.count, self.results)
 
     def _clear(self, _: Any) -> None:
         self.shell.state.records = RecordsState()
