@@ -389,6 +389,7 @@ TEXT: dict[str, str] = {
     "sync.pending_one": "1 change waiting to be sent.",
     "sync.running": "Syncing…",
     "sync.progress_records": "{sent} of {total} changes sent",
+    "sync.progress_records_one": "{sent} of 1 change sent",
     "sync.progress_bytes": "{sent} sent, {received} received",
     "sync.failed": "Last sync failed",
     "sync.revoked": "Sync is off on this phone.",

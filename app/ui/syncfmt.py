@@ -56,7 +56,7 @@ def progress(status: SyncStatus) -> Progress | None:
         fraction = 1.0
     return Progress(
         fraction,
-        t("sync.progress_records", sent=report.records_sent, total=total),
+        tn("sync.progress_records", total, sent=report.records_sent, total=total),
         t(
             "sync.progress_bytes",
             sent=size(report.bytes_sent),

@@ -156,6 +156,12 @@ def _flow(tabs: Tabs, hub: HubProcess, code: str, locale: str) -> None:
     settle(page)
     _back_is_on_the_leading_side(page, say)
     shot(page, f"languages_{code}_sync")
+    # Home, with the sync badge and its chevron (pointing left in Arabic).
+    tap(button(page, say("action.back")))
+    tap(button(page, say("action.back")))
+    _tab(page, say("nav.home")).click()
+    expect(button(page, say("home.quick_log"))).to_be_visible()
+    shot(page, f"languages_{code}_home_synced")
 
 
 def test_arabic_reads_right_to_left_on_every_screen(
