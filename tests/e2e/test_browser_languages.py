@@ -157,9 +157,7 @@ def _flow(tabs: Tabs, hub: HubProcess, code: str, locale: str) -> None:
     _back_is_on_the_leading_side(page, say)
     shot(page, f"languages_{code}_sync")
     # Home, with the sync badge and its chevron (pointing left in Arabic).
-    tap(button(page, say("action.back")))
-    tap(button(page, say("action.back")))
-    _tab(page, say("nav.home")).click()
+    tap(button(page, say("action.back")))  # the sync screen's parent is home
     expect(button(page, say("home.quick_log"))).to_be_visible()
     shot(page, f"languages_{code}_home_synced")
 
