@@ -1,4 +1,5 @@
-"""``parley-hub``: init, serve, enroll, devices, revoke, wipe, publish-guidance."""
+"""``parley-hub``: init, serve, enroll, devices, revoke, wipe, publish-guidance,
+audit."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hub import audit_cli
 from hub.db import HubDb, migrate
 from hub.devices import UnknownDevice, find_device, list_devices, revoke, wipe
 from hub.enrollment import create_code, enroll_uri
@@ -205,6 +207,13 @@ def _cmd_serve(_args: argparse.Namespace, settings: HubSettings) -> None:
         _serve(settings, db, keys)
 
 
+def _cmd_audit(args: argparse.Namespace, settings: HubSettings) -> None:
+    with _open(settings) as (db, keys):
+        problem = audit_cli.run(args, db, keys)
+    if problem:
+        raise CliError(problem)
+
+
 def _cmd_demo(args: argparse.Namespace, settings: HubSettings) -> None:
     with _database(settings) as db:
         master = _master(settings)
@@ -265,6 +274,7 @@ def _parser() -> argparse.ArgumentParser:
     pub.add_argument(
         "--version", type=int, help="default: the version in the pack's pack.toml"
     )
+    audit_cli.add_parser(sub)
     return parser
 
 
@@ -277,6 +287,7 @@ _COMMANDS = {
     "revoke": _device_action,
     "wipe": _device_action,
     "publish-guidance": _cmd_publish,
+    "audit": _cmd_audit,
 }
 
 

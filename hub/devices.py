@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from hub import tables
+from hub import audit, tables
 from hub.db import HubDb
 from hub.directory import directory_changed
 from hub.orgkeys import OrgKeys
@@ -96,6 +96,23 @@ def _command(
     )
 
 
+def _audit(
+    conn: Connection, keys: OrgKeys, action: str, device: str, now_ms: int
+) -> None:
+    t = tables.devices
+    row = conn.execute(select(t.c.team, t.c.role).where(t.c.id == device)).first()
+    detail = {"team": row.team, "role": row.role} if row is not None else {}
+    audit.append(
+        conn,
+        keys.command_sk,
+        action=action,
+        actor="operator",
+        subject=device,
+        at=now_ms,
+        detail=detail,
+    )
+
+
 def revoke(db: HubDb, keys: OrgKeys, device: str, *, now_ms: int) -> None:
     """Revoke now: every later request gets 403 and a signed wipe command."""
     with db.write() as conn:
@@ -106,6 +123,7 @@ def revoke(db: HubDb, keys: OrgKeys, device: str, *, now_ms: int) -> None:
             .values(status="revoked")
         )
         directory_changed(conn)
+        _audit(conn, keys, "revoke", device, now_ms)
 
 
 def wipe(db: HubDb, keys: OrgKeys, device: str, *, now_ms: int) -> None:
@@ -118,6 +136,7 @@ def wipe(db: HubDb, keys: OrgKeys, device: str, *, now_ms: int) -> None:
             .values(cmd_pending=True)
         )
         directory_changed(conn)  # no new content is sealed to a device being wiped
+        _audit(conn, keys, "wipe", device, now_ms)
 
 
 def pending_commands(conn: Connection, device: str, *, now_ms: int) -> list[Signed]:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, insert, select, update
 
-from hub import tables
+from hub import audit, tables
 from hub.db import HubDb
 from hub.directory import directory_changed
 from hub.errors import HubError
@@ -138,6 +138,15 @@ def enroll(
             update(codes)
             .where(codes.c.code_hash == code_hash)
             .values(used_at=now_ms, device=cert.device)
+        )
+        audit.append(
+            conn,
+            keys.command_sk,
+            action="enroll",
+            actor=f"code {code_hash[:12]}",
+            subject=cert.device,
+            at=now_ms,
+            detail={"team": team, "role": role},
         )
     wrapped = keys.records_wrapped if role == Role.COORDINATOR.value else None
     return EnrollResponse(

@@ -17,10 +17,17 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 
-from hub import tables
+from hub import audit, tables
 from hub.db import HubDb
 from hub.keyfile import seal, unseal
-from models.keys import WrapParams, box_public, new_key, signing_public, wrap_secret
+from models.keys import (
+    WrapParams,
+    box_public,
+    fingerprint,
+    new_key,
+    signing_public,
+    wrap_secret,
+)
 
 __all__ = ["OrgExists", "OrgKeys", "init_org", "load_org", "org_exists"]
 
@@ -83,6 +90,7 @@ def init_org(
         publish_sk=new_key(),
         hub_sk=new_key(),
     )
+    at = int(time.time() * 1000)
     with db.write() as conn:
         conn.execute(
             insert(tables.org).values(
@@ -93,8 +101,21 @@ def init_org(
                 command_sk=seal(master, keys.command_sk, label="command_sk"),
                 publish_sk=seal(master, keys.publish_sk, label="publish_sk"),
                 hub_sk=seal(master, keys.hub_sk, label="hub_sk"),
-                created_at=int(time.time() * 1000),
+                created_at=at,
             )
+        )
+        audit.append(
+            conn,
+            keys.command_sk,
+            action="init",
+            actor="operator",
+            subject="organisation",
+            at=at,
+            detail={
+                "command_key": fingerprint(keys.command_pub),
+                "publishing_key": fingerprint(keys.publish_pub),
+                "records_key": fingerprint(keys.records_pub),
+            },
         )
     return keys
 

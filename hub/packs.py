@@ -9,7 +9,7 @@ import zipfile
 
 from sqlalchemy import func, insert, select
 
-from hub import tables
+from hub import audit, tables
 from hub.db import HubDb
 from hub.errors import HubError
 from hub.orgkeys import OrgKeys
@@ -65,6 +65,7 @@ def publish(
             at=now_ms,
         )
         signed = sign_model(keys.publish_sk, manifest, context=PACK_CONTEXT)
+        manifest_hex = manifest.sha256.hex()
         conn.execute(
             insert(tables.packs).values(
                 version=chosen,
@@ -73,6 +74,15 @@ def publish(
                 size=len(data),
                 published_at=now_ms,
             )
+        )
+        audit.append(
+            conn,
+            keys.command_sk,
+            action="publish",
+            actor="operator",
+            subject=f"guidance pack {chosen}",
+            at=now_ms,
+            detail={"version": chosen, "size": len(data), "sha256": manifest_hex},
         )
     return chosen
 

@@ -19,6 +19,8 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "audit_head",
+    "audit_log",
     "batches",
     "commands",
     "counters",
@@ -186,4 +188,25 @@ packs = Table(
     Column("body", LargeBinary, nullable=False),
     Column("size", Integer, nullable=False),
     Column("published_at", BigInteger, nullable=False),
+)
+# The audit log (``hub.audit``): a hash chain, and its head, the appenders' lock.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", BigInteger, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("hash", LargeBinary, nullable=False),
+    Column("sig", LargeBinary, nullable=False),
+)
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", LargeBinary, nullable=False),
+    Column("sig", LargeBinary, nullable=False),
 )
