@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.errors import AppError, ContentError
 from app.services import Services, VaultGate, open_services
+from app.services.courier import Courier
 from app.services.guidance import GuidanceLibrary, PackInstaller, bundled_pack_dir
 from app.settings import Settings
 from app.store import FileSecrets, KdfParams, SecretStore, Store, Vault
@@ -104,6 +105,8 @@ def build_gate(
         companions=[settings.packs_dir],
     )
     shared = SharedGuidance(build_guidance(settings))
+    # Sends what sessions sealed while the app is locked (one per process).
+    courier = Courier(vault)
     # A wipe or duress removes the packs the hub installed: later sessions read
     # the bundled guidance again.
     vault.on_erase.append(lambda: shared.replace(build_guidance(settings)))
@@ -116,6 +119,7 @@ def build_gate(
             guidance=shared.current,
             packs_dir=settings.packs_dir,
             on_pack=shared.replace,
+            courier=courier,
         )
 
     return VaultGate(vault, factory)

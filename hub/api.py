@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -27,6 +28,7 @@ from models.wire import (
     EnrollResponse,
     HubHello,
 )
+from models.wire.courier import COURIER_HEADER
 
 __all__ = ["ErrorBody", "create_app"]
 
@@ -182,8 +184,13 @@ def create_app(hub: Hub) -> FastAPI:
         """Push one batch and pull pages (msgpack + zstd, signed by the device)."""
         body = await _read_body(request, hub.settings.max_body)
         header = request.headers.get("authorization")
+        courier = request.headers.get(COURIER_HEADER)
         out = await run_in_threadpool(
-            hub.sync, header, request.url.path, body, _info(request)
+            partial(hub.sync, courier=courier),
+            header,
+            request.url.path,
+            body,
+            _info(request),
         )
         return Response(out, media_type=MEDIA_TYPE)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import random
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, delete, select
 
 from hub import tables
+from hub.courier import courier_public
 from hub.db import HubDb
 from hub.errors import HubError
 from models.keys import CryptoError, verify
@@ -41,6 +42,8 @@ class DeviceKeys:
     role: str
     ed_pub: bytes
     team: str = ""
+    #: the request was signed by the device's courier key (push-only)
+    courier: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,16 +112,20 @@ def authenticate(
     body: bytes,
     now_ms: int,
     window_ms: int,
+    courier: str | None = None,
 ) -> tuple[AuthFields, DeviceKeys]:
     """Check a signed request; return its fields and the device's keys.
 
     The nonce is claimed and the status re-read later, inside the request's
-    write transaction (:func:`claim_nonce`, :func:`lock_device`).
+    write transaction (:func:`claim_nonce`, :func:`lock_device`). With a
+    ``courier`` header the request is signed by the courier key it certifies,
+    and the keys returned say so (:mod:`hub.courier` limits what it may do).
 
     Raises:
         HubError: 401 ``unsigned``, ``malformed_auth``, ``stale_request`` (with
-            ``server_time``), ``unknown_device``, ``bad_signature``; 403
-            ``device_revoked`` (with the signed wipe ``command``).
+            ``server_time``), ``unknown_device``, ``bad_signature``,
+            ``bad_courier``; 403 ``device_revoked`` (with the signed wipe
+            ``command``).
     """
     try:
         fields = parse_auth(header)
@@ -138,8 +145,12 @@ def authenticate(
         nonce=fields.nonce,
         body=body,
     )
+    signer = keys.ed_pub
+    if courier is not None:
+        signer = courier_public(keys.id, keys.ed_pub, courier)
+        keys = replace(keys, courier=True)
     try:
-        verify(keys.ed_pub, fields.sig, message)
+        verify(signer, fields.sig, message)
     except CryptoError:
         raise HubError(401, "bad_signature") from None
     if status != "active":

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, update
 
 from hub import tables
 from hub.auth import DeviceKeys, KeyCache, authenticate, claim_nonce, lock_device
+from hub.courier import check_courier_push
 from hub.db import HubDb
 from hub.devices import pending_commands
 from hub.directory import directory_for
@@ -106,7 +107,14 @@ class Hub:
         return enroll(self.db, self.keys, req, now_ms=self.clock())
 
     def _auth(
-        self, header: str | None, method: str, path: str, body: bytes, now: int
+        self,
+        header: str | None,
+        method: str,
+        path: str,
+        body: bytes,
+        now: int,
+        *,
+        courier: str | None = None,
     ) -> tuple[AuthFields, DeviceKeys]:
         return authenticate(
             self.db,
@@ -117,14 +125,25 @@ class Hub:
             body=body,
             now_ms=now,
             window_ms=self.settings.request_window_ms,
+            courier=courier,
         )
 
     def sync(
-        self, header: str | None, path: str, body: bytes, info: RequestInfo
+        self,
+        header: str | None,
+        path: str,
+        body: bytes,
+        info: RequestInfo,
+        *,
+        courier: str | None = None,
     ) -> bytes:
-        """Handle ``POST /v1/sync``: authenticate, push, then pull. Returns the body."""
+        """Handle ``POST /v1/sync``: authenticate, push, then pull. Returns the body.
+
+        ``courier`` is the courier certificate header of a request signed by the
+        device's push-only key (:mod:`hub.courier`).
+        """
         now = self.clock()
-        fields, device = self._auth(header, "POST", path, body, now)
+        fields, device = self._auth(header, "POST", path, body, now, courier=courier)
         info.device = device.id
         req = self._parse(body)
         self._check_streams(req, device)
@@ -133,6 +152,8 @@ class Hub:
             info.batch, info.pushed = req.push.seq, len(req.push.batch)
             if not req.push.is_part:
                 checked = self._check(req.push, device, now)
+        if device.courier:
+            check_courier_push(req, checked.batch if checked else None)
         ack, cmds, held = self._write(fields, device, req.push, checked, now)
         out = self._respond(req, device, ack, cmds, now)
         if held is not None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from app.errors import StoreError
 from app.services.sync import DEFAULT_INTERVAL_S, SyncService
 from app.store import Store, Vault
+from app.store.sendqueue import QueueFile
 from app.sync import HubClient, PackInstaller, SyncReport, connect
 
 __all__ = ["RemoteWipe", "VaultSync", "stop_in_background"]
@@ -39,6 +40,7 @@ class VaultSync(SyncService):
         installer: PackInstaller | None = None,
         on_wipe: Callable[[], None] | None = None,
         interval_s: float = DEFAULT_INTERVAL_S,
+        queue: QueueFile | None = None,
     ) -> None:
         super().__init__(
             store,
@@ -46,6 +48,7 @@ class VaultSync(SyncService):
             installer=installer,
             on_wipe=on_wipe,
             interval_s=interval_s,
+            queue=queue,
         )
         self._run_lock = _run_lock(vault_root)
 

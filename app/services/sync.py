@@ -28,6 +28,7 @@ from typing import Protocol
 
 from app.errors import AppError, AuthRequired, DeviceRevoked, HubUnreachable, StoreError
 from app.store import Store
+from app.store.sendqueue import QueueFile
 from app.sync import (
     HubClient,
     PackInstaller,
@@ -90,7 +91,10 @@ class RealTimer:
 class RetryPolicy:
     """When to try again after a failed run. Seconds throughout."""
 
-    quick: tuple[float, float] = (0.2, 1.0)  # after a cut while bytes flowed
+    # After a cut while bytes flowed. A link that drops every few seconds is
+    # back within a fraction of one: each tenth of a second waited is link time
+    # lost, and a longer sync meets more cuts.
+    quick: tuple[float, float] = (0.05, 0.4)
     flowing_for: float = 60.0  # bytes this recent mean the link works
     first: float = 5.0  # first wait once nothing gets through
     factor: float = 2.0
@@ -167,8 +171,10 @@ class SyncService:
         timer: Timer | None = None,
         policy: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        queue: QueueFile | None = None,
     ) -> None:
         self._store = store
+        self._queue = queue
         self._connect = connect
         self._installer = installer
         self._on_wipe = on_wipe
@@ -423,6 +429,7 @@ class SyncService:
             on_wipe=self._on_wipe,
             pace=self._pace,
             monotonic=self._timer.monotonic,
+            queue=self._queue,
         )
 
     # -- settings ---------------------------------------------------------------------

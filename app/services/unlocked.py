@@ -11,6 +11,7 @@ from app.readmodel import ReadModel
 from app.services.actors import ActorService
 from app.services.checkpoints import CheckpointService
 from app.services.contacts import ContactService
+from app.services.courier import Courier, Sealer, open_session
 from app.services.drafts import DraftService
 from app.services.enroll import EnrollService
 from app.services.guidance import (
@@ -51,6 +52,8 @@ class Services:
     sync: SyncService
     remote_wipe: RemoteWipe
     teams: TeamsService
+    _sealer: Sealer | None = None
+    _courier: Courier | None = None
 
     @property
     def is_open(self) -> bool:
@@ -74,9 +77,14 @@ class Services:
     def close(self) -> None:
         """Lock: stop sync (without waiting on the network), drop every decrypted
         record, close the store."""
+        if self._sealer is not None:
+            self._sealer.flush()  # what is left goes to the send queue, sealed
         stop_in_background(self.sync)
         self._model.close()
         self._store.close()
+        if self._courier is not None:
+            self._courier.resume()  # send it while locked
+            self._courier = None
 
 
 ServicesFactory = Callable[[Store, Vault], Services]
@@ -95,6 +103,7 @@ def open_services(
     guidance: GuidanceLibrary | None = None,
     packs_dir: Path | None = None,
     on_pack: Callable[[GuidanceLibrary], None] | None = None,
+    courier: Courier | None = None,
 ) -> Services:
     """Build the services of one unlocked session around its own store.
 
@@ -104,8 +113,40 @@ def open_services(
     Background sync starts at once when the device is enrolled with a hub.
     ``packs_dir`` is where guidance packs from the hub are installed (none are
     taken when it is ``None``); after an install this session reads the new pack
-    and ``on_pack`` hands it to the sessions opened later.
+    and ``on_pack`` hands it to the sessions opened later. With a ``courier``
+    (the app's), saved contacts are sealed into the send queue at once and sent
+    while the app is locked; what it sent meanwhile is marked sent now.
     """
+    sealer = open_session(store, vault, courier) if courier is not None else None
+    try:
+        return _build(
+            store,
+            vault,
+            sealer=sealer,
+            courier=courier,
+            default_idle_s=default_idle_s,
+            guidance=guidance,
+            packs_dir=packs_dir,
+            on_pack=on_pack,
+        )
+    except BaseException:
+        if sealer is not None and courier is not None:
+            sealer.flush()
+            courier.resume()
+        raise
+
+
+def _build(
+    store: Store,
+    vault: Vault,
+    *,
+    sealer: Sealer | None,
+    courier: Courier | None,
+    default_idle_s: int,
+    guidance: GuidanceLibrary | None,
+    packs_dir: Path | None,
+    on_pack: Callable[[GuidanceLibrary], None] | None,
+) -> Services:
     model = ReadModel(store)
     model.start()
     drafts = DraftService(store)
@@ -123,7 +164,13 @@ def open_services(
         if packs_dir is not None
         else None
     )
-    sync = VaultSync(store, vault_root=vault.root, installer=packs, on_wipe=remote_wipe)
+    sync = VaultSync(
+        store,
+        vault_root=vault.root,
+        installer=packs,
+        on_wipe=remote_wipe,
+        queue=courier.queue if courier is not None else None,
+    )
     services = Services(
         actors=ActorService(store, model),
         places=PlaceService(store, model),
@@ -140,6 +187,8 @@ def open_services(
         sync=sync,
         remote_wipe=remote_wipe,
         teams=TeamsService(model),
+        _sealer=sealer,
+        _courier=courier,
     )
     if services.enroll.enrollment() is not None:
         sync.start()

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.errors import AuthRequired, HubUnreachable, ProtocolError, Rejected
 from app.sync.errors import BatchConflict, HubBusy, Revoked, StaleClock
-from app.sync.upload import stream_upload
+from app.sync.upload import Next, stream_upload
 from models.wire import (
     MEDIA_TYPE,
     UPLOAD_HEADER,
@@ -31,6 +31,7 @@ from models.wire import (
     WireError,
     b64d,
 )
+from models.wire.courier import COURIER_HEADER
 
 __all__ = ["HubClient", "connect"]
 
@@ -94,9 +95,17 @@ class HubClient:
             EnrollResponse,
         )
 
-    def sync(self, body: bytes, *, authorization: str) -> bytes:
-        """``POST /v1/sync`` with a signed, encoded body; returns the encoded answer."""
+    def sync(
+        self, body: bytes, *, authorization: str, courier: str | None = None
+    ) -> bytes:
+        """``POST /v1/sync`` with a signed, encoded body; returns the encoded answer.
+
+        ``courier`` is the courier certificate of a request signed by the
+        device's push-only key (:mod:`models.wire.courier`).
+        """
         headers = {"content-type": MEDIA_TYPE, "authorization": authorization}
+        if courier is not None:
+            headers[COURIER_HEADER] = courier
         response = self._send("POST", "/v1/sync", content=body, headers=headers)
         if response.headers.get("content-type") != MEDIA_TYPE:
             raise ProtocolError("content_type")
@@ -120,11 +129,40 @@ class HubClient:
             HubUnreachable: cut, refused or timed out (frames seen still count).
             ProtocolError, Rejected, AuthRequired...: as :meth:`sync`.
         """
-        headers = {
-            "content-type": "application/octet-stream",
-            "authorization": authorization,
-            UPLOAD_HEADER: ref.header(),
-        }
+        return self._upload(_upload_headers(ref, authorization), body, on_frame)
+
+    def resume_upload(
+        self,
+        ref_at: Callable[[int], UploadRef],
+        batch: bytes,
+        *,
+        sign: Callable[[UploadRef], str],
+        on_frame: Callable[[UploadFrame], None],
+    ) -> UploadFrame:
+        """Ask the hub how much of ``batch`` it holds, then stream the rest on the
+        same connection (after a cut, when the device cannot know).
+
+        The question is an empty upload from the batch's end, ``ref_at(len)``;
+        its answer is the hub's count (or the ack, when it has every byte).
+        ``sign`` signs each request's :class:`UploadRef`. Returns and raises as
+        :meth:`upload`.
+        """
+        ask = ref_at(len(batch))
+
+        def then(frame: UploadFrame) -> tuple[dict[str, str], bytes]:
+            ref = ref_at(min(frame.held, len(batch)))
+            self.requests += 1
+            return _upload_headers(ref, sign(ref)), batch[ref.off :]
+
+        return self._upload(_upload_headers(ask, sign(ask)), b"", on_frame, then)
+
+    def _upload(
+        self,
+        headers: dict[str, str],
+        body: bytes,
+        on_frame: Callable[[UploadFrame], None],
+        then: Next | None = None,
+    ) -> UploadFrame:
         self.requests += 1
 
         def meter(sent: int, received: int) -> None:
@@ -142,6 +180,7 @@ class HubClient:
             connect_timeout=timeout.connect or 15.0,
             read_timeout=timeout.read or 20.0,
             tls=_tls() if self.base_url.startswith("https") else None,
+            then=then,
         )
         if answer.status != 200:
             _raise_for(
@@ -157,6 +196,14 @@ class HubClient:
     def download(self, path: str, *, authorization: str) -> bytes:
         """A signed ``GET`` of opaque bytes (guidance packs)."""
         return self._send("GET", path, headers={"authorization": authorization}).content
+
+
+def _upload_headers(ref: UploadRef, authorization: str) -> dict[str, str]:
+    return {
+        "content-type": "application/octet-stream",
+        "authorization": authorization,
+        UPLOAD_HEADER: ref.header(),
+    }
 
 
 T = TypeVar("T", bound=BaseModel)

@@ -8,6 +8,7 @@ run cut at any point resumes where it stopped, and nothing is applied twice.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Callable
@@ -21,17 +22,31 @@ from app.errors import (
     ProtocolError,
 )
 from app.store import Store
+from app.store.sendqueue import QueueFile
 from app.sync.apply import CURSOR_META, apply_registry, apply_sealed, pending_overrides
 from app.sync.client import HubClient
 from app.sync.enroll import OFFSET_META
 from app.sync.errors import BatchConflict, Revoked, StaleClock
 from app.sync.identity import RECORDS_KEY_META, Identity, load_identity, sign_request
-from app.sync.outbox import Frozen, build_batch
+from app.sync.outbox import (
+    HELD_META,
+    INFLIGHT_META,
+    LAST_SEQ_META,
+    Frozen,
+    build_batch,
+)
 from app.sync.pace import LinkPace
 from app.sync.packs import PackInstaller, check_pack, is_wipe, verify_offer
 from app.sync.private import PrivateOpener, PrivateSealer
-from app.sync.refusals import REFUSED_META, after_ack, kept_local
-from app.sync.retention import ACKED_META, purge_due
+from app.sync.queue import (
+    QUEUED_META,
+    acked_state,
+    drop_queued,
+    next_seq,
+    queued_head,
+)
+from app.sync.refusals import kept_local
+from app.sync.retention import purge_due
 from app.sync.sealing import directory_version, has_directory, save_directory
 from models import RECORD_TYPES, SyncedRecord
 from models.wire import (
@@ -59,9 +74,6 @@ __all__ = [
     "SyncReport",
 ]
 
-INFLIGHT_META = "sync.inflight"
-HELD_META = "sync.inflight.held"  # bytes of the in-flight batch the hub has stored
-LAST_SEQ_META = "sync.last_seq"
 LAST_SUCCESS_META = "sync.last_success"
 REFUSED_PACK_META = "sync.refused_pack"
 _MAX_CONFLICTS = 3
@@ -105,6 +117,7 @@ class SyncEngine:
         batch_bytes: int | None = None,
         max_rounds: int = 10_000,
         monotonic: Callable[[], float] = time.monotonic,
+        queue: QueueFile | None = None,
     ) -> None:
         self.store = store
         self.client = client
@@ -114,8 +127,10 @@ class SyncEngine:
         self.batch_bytes = batch_bytes
         self.max_rounds = max_rounds
         self.monotonic = monotonic
+        self.queue = queue
         self.report = SyncReport()
         self._up_since: float | None = None
+        self._told: int | None = None  # batch whose held count the hub just gave
         offset = store.get_meta(OFFSET_META)
         if offset is not None:
             store.clock.offset_ms = int(offset)
@@ -157,14 +172,18 @@ class SyncEngine:
                 conflicts += 1
                 if conflicts > _MAX_CONFLICTS:
                     raise
+                # Batches frozen after the hub's last are numbered afresh.
                 self.store.ack(
                     [],
                     state={
                         INFLIGHT_META: None,
                         HELD_META: None,
                         LAST_SEQ_META: exc.last_batch_seq,
+                        QUEUED_META: None,
                     },
                 )
+                if self.queue is not None:
+                    drop_queued(self.queue)
                 more = True
             self._count(report, start)
             if progress is not None:
@@ -233,21 +252,26 @@ class SyncEngine:
             # Nothing is sealed before the first directory arrives (this round's
             # pull brings it): teammates would not be among the recipients.
             pending = [r for r in pending if not RECORD_TYPES[r.kind].private]
-        seq = int(self.store.get_meta(LAST_SEQ_META) or 0) + 1
-        ctx = int(self.store.get_meta(CURSOR_META["registry"]) or 0)
-        frozen = build_batch(
-            self.store,
-            identity,
-            pending,
-            seq=seq,
-            ctx=ctx,
-            max_bytes=self.batch_bytes or self.pace.batch_bytes(),
-            sealer=PrivateSealer(self.store, identity, now_ms=self._now()),
-            resend=kept_local(self.store),
-        )
-        if frozen is not None:
-            self.store.set_meta(INFLIGHT_META, frozen.to_meta())
-        return frozen
+        with self.queue.lock if self.queue is not None else contextlib.nullcontext():
+            # Batches sealed at save time go first, in number order.
+            head = queued_head(self.store)
+            if head is not None:
+                return head
+            seq = next_seq(self.store)
+            ctx = int(self.store.get_meta(CURSOR_META["registry"]) or 0)
+            frozen = build_batch(
+                self.store,
+                identity,
+                pending,
+                seq=seq,
+                ctx=ctx,
+                max_bytes=self.batch_bytes or self.pace.batch_bytes(),
+                sealer=PrivateSealer(self.store, identity, now_ms=self._now()),
+                resend=kept_local(self.store),
+            )
+            if frozen is not None:
+                self.store.set_meta(INFLIGHT_META, frozen.to_meta())
+            return frozen
 
     def _records_key(self) -> bytes | None:
         key: bytes | None = self.store.get_meta(RECORDS_KEY_META)
@@ -310,9 +334,10 @@ class SyncEngine:
         """Stream the batch from the byte the hub holds; keep each count it sends.
 
         Returns the hub's answer to the pulls once the batch is acknowledged,
-        else ``None`` (the hub holds more than before; upload again). A cut
-        loses only the bytes sent since the hub's last count: about one round
-        trip of the link plus a quarter of a second.
+        else ``None`` (the hub holds more than before; upload again). After a
+        cut the next upload first asks the hub what it holds (one round trip on
+        the same connection), so a cut loses only what was on the wire: about
+        half a round trip of the link, plus two requests' headers.
         """
         body = frozen.body
         seen = [report.batch_held]
@@ -325,27 +350,45 @@ class SyncEngine:
                 self._up_since = began
             self.store.set_meta(HELD_META, frame.held)
 
-        for attempt in range(2):
-            ref = UploadRef(
+        digest = batch_digest(body)
+
+        def ref_at(off: int) -> UploadRef:
+            return UploadRef(
                 seq=frozen.seq,
-                off=seen[0],
+                off=off,
                 total=len(body),
-                digest=batch_digest(body),
+                digest=digest,
                 pull=pull,
                 max=page,
             )
-            auth = sign_request(
+
+        def sign(ref: UploadRef) -> str:
+            return sign_request(
                 identity,
                 method="POST",
                 path=UPLOAD_PATH,
                 body=ref.header().encode(),
                 now_ms=self._now(),
             )
+
+        for attempt in range(2):
+            ref = ref_at(seen[0])
+            # After a cut the hub holds more than its last count said (about one
+            # round trip of bytes): ask first rather than send them again.
+            ask = bool(seen[0]) and self._told != frozen.seq
             began, before = self.monotonic(), self.client.bytes_sent
             try:
-                last = self.client.upload(
-                    ref, body[ref.off :], authorization=auth, on_frame=on_frame
-                )
+                if ask:
+                    last = self.client.resume_upload(
+                        ref_at, body, sign=sign, on_frame=on_frame
+                    )
+                else:
+                    last = self.client.upload(
+                        ref,
+                        body[ref.off :],
+                        authorization=sign(ref),
+                        on_frame=on_frame,
+                    )
             except StaleClock as exc:
                 self._observe_time(exc.server_time)
                 if attempt:
@@ -360,6 +403,7 @@ class SyncEngine:
             if not last.done:
                 seen[0] = report.batch_held = last.held
                 self.store.set_meta(HELD_META, last.held)
+                self._told = frozen.seq  # the hub's own count: no need to ask
                 return None
             try:
                 resp = parse(SyncResponse, decode(last.sync or b""))
@@ -372,25 +416,13 @@ class SyncEngine:
     def _acked(self, frozen: Frozen, ack: Ack | None, report: SyncReport) -> None:
         if ack is None or ack.seq != frozen.seq:
             raise ProtocolError("ack")
-        acked: dict[str, int] = self.store.get_meta(ACKED_META) or {}
-        now = self._now()
-        acked.update((rid, now) for rid in frozen.sealed_records)
         for _, code in ack.rejects:
             report.rejected[code] = report.rejected.get(code, 0) + 1
-        sent, refused = frozen.refused(ack.rejects)
-        state = {
-            INFLIGHT_META: None,
-            HELD_META: None,
-            LAST_SEQ_META: frozen.seq,
-            ACKED_META: acked,
-            REFUSED_META: after_ack(
-                self.store.get_meta(REFUSED_META),
-                sent=sent,
-                refused=refused,
-                now_ms=now,
-            ),
-        }
+        state = acked_state(self.store, frozen, ack, now_ms=self._now())
+        state[HELD_META] = None
         self.store.ack([uuid.UUID(r) for r in frozen.revs], state=state)
+        if frozen.queued and self.queue is not None:
+            drop_queued(self.queue, {frozen.seq})
         report.records_sent += len(frozen.revs)
         report.batch_held = report.batch_size = 0
 

@@ -33,6 +33,9 @@ from models.wire import (
 from models.wire.private import is_sealed_cell
 
 __all__ = [
+    "HELD_META",
+    "INFLIGHT_META",
+    "LAST_SEQ_META",
     "Frozen",
     "build_batch",
     "field_changes",
@@ -41,6 +44,9 @@ __all__ = [
     "seal_part",
 ]
 
+INFLIGHT_META = "sync.inflight"
+HELD_META = "sync.inflight.held"  # bytes of the in-flight batch the hub has stored
+LAST_SEQ_META = "sync.last_seq"
 SEAL_LEVEL = 12  # zstd level for sealed parts: built once, sent over 2G
 _FIRST_GUESS = 0.3  # compressed/raw ratio assumed before the first try
 _OP_OVERHEAD = 48
@@ -54,6 +60,8 @@ class Frozen:
     body: bytes
     revs: list[str]
     sealed_records: list[str]
+    #: sealed at save time and kept in the send queue (:mod:`app.sync.queue`)
+    queued: bool = False
 
     def to_meta(self) -> dict[str, Any]:
         """Serialise for ``set_meta``."""

@@ -22,7 +22,7 @@ import h11
 from app.errors import HubUnreachable, ProtocolError
 from models.wire import FrameReader, UploadFrame, WireError
 
-__all__ = ["Answer", "stream_upload"]
+__all__ = ["Answer", "Next", "stream_upload"]
 
 _CHUNK = 4096
 
@@ -60,6 +60,10 @@ def _open(url: str, timeout: float, tls: ssl.SSLContext | None) -> socket.socket
     return sock
 
 
+#: Given the last frame of a first answer: the headers and body to send next.
+Next = Callable[[UploadFrame], "tuple[dict[str, str], bytes] | None"]
+
+
 def stream_upload(
     base_url: str,
     path: str,
@@ -71,8 +75,15 @@ def stream_upload(
     connect_timeout: float,
     read_timeout: float,
     tls: ssl.SSLContext | None = None,
+    then: Next | None = None,
 ) -> Answer:
     """POST ``body`` to ``path``; call ``on_frame`` for each frame as it arrives.
+
+    With ``then``, this first request is a question (its ``body`` is usually
+    empty): once its answer has ended, ``then(last frame)`` gives the headers
+    and body of a second request sent on the same connection, or ``None`` to
+    stop there. After a cut this asks the hub how much it holds before sending
+    anything, at the cost of one round trip instead of the bytes it already has.
 
     ``meter(sent, received)`` is called once at the end, cut or not, with the
     bytes written to and read from the socket (headers included).
@@ -82,46 +93,104 @@ def stream_upload(
             the frames seen before still reached ``on_frame``.
         ProtocolError: the answer was not valid frames.
     """
-    sock = _open(base_url, connect_timeout, tls)
-    sock.settimeout(read_timeout)
-    conn = h11.Connection(our_role=h11.CLIENT)
-    host = urlsplit(base_url).netloc
-    request = h11.Request(
-        method="POST",
-        target=path,
-        headers=[
-            ("host", host),
-            ("content-length", str(len(body))),
-            *headers.items(),
-        ],
-    )
-    head = conn.send(request) or b""
-    sent = [0]
-
-    def write() -> None:
-        try:
-            sock.sendall(head)
-            sent[0] += len(head)
-            view = memoryview(body)
-            for start in range(0, len(body), _CHUNK):
-                piece = view[start : start + _CHUNK]
-                sock.sendall(conn.send(h11.Data(data=bytes(piece))) or b"")
-                sent[0] += len(piece)
-            sock.sendall(conn.send(h11.EndOfMessage()) or b"")
-        except (OSError, h11.LocalProtocolError):
-            return  # the reader sees the cut too
-
-    writer = threading.Thread(target=write, name="parley-upload", daemon=True)
-    writer.start()
-    received = [0]
+    link = _Link(base_url, path, connect_timeout, read_timeout, tls)
     try:
-        return _read(conn, sock, on_frame, sent, received)
+        answer = link.exchange(headers, body, on_frame)
+        if then is None or answer.status != 200 or answer.last is None:
+            return answer
+        if answer.last.done:
+            return answer
+        following = then(answer.last)
+        if following is None:
+            return answer
+        link.next_cycle()
+        return link.exchange(following[0], following[1], on_frame)
     finally:
+        link.close()
+        meter(link.sent[0], link.received[0])
+
+
+class _Link:
+    """One connection to the hub, spoken with h11, for one or two requests."""
+
+    def __init__(
+        self,
+        base_url: str,
+        path: str,
+        connect_timeout: float,
+        read_timeout: float,
+        tls: ssl.SSLContext | None,
+    ) -> None:
+        self._args = (base_url, connect_timeout, tls)
+        self._read_timeout = read_timeout
+        self.host = urlsplit(base_url).netloc
+        self.path = path
+        self.sent, self.received = [0], [0]
+        self._writer: threading.Thread | None = None
+        self.sock = self._connect()
+        self.conn = h11.Connection(our_role=h11.CLIENT)
+
+    def _connect(self) -> socket.socket:
+        base_url, connect_timeout, tls = self._args
+        sock = _open(base_url, connect_timeout, tls)
+        sock.settimeout(self._read_timeout)
+        return sock
+
+    def exchange(
+        self,
+        headers: dict[str, str],
+        body: bytes,
+        on_frame: Callable[[UploadFrame], None],
+    ) -> Answer:
+        """Send one request (its body from a thread) while reading the answer."""
+        conn, sock, sent = self.conn, self.sock, self.sent
+        request = h11.Request(
+            method="POST",
+            target=self.path,
+            headers=[
+                ("host", self.host),
+                ("content-length", str(len(body))),
+                *headers.items(),
+            ],
+        )
+        head = conn.send(request) or b""
+
+        def write() -> None:
+            try:
+                sock.sendall(head)
+                sent[0] += len(head)
+                view = memoryview(body)
+                for start in range(0, len(body), _CHUNK):
+                    piece = view[start : start + _CHUNK]
+                    sock.sendall(conn.send(h11.Data(data=bytes(piece))) or b"")
+                    sent[0] += len(piece)
+                sock.sendall(conn.send(h11.EndOfMessage()) or b"")
+            except (OSError, h11.LocalProtocolError):
+                return  # the reader sees the cut too
+
+        self._writer = threading.Thread(target=write, name="parley-upload", daemon=True)
+        self._writer.start()
+        return _read(conn, sock, on_frame, sent, self.received)
+
+    def next_cycle(self) -> None:
+        """Make the connection ready for the next request (a new one if the hub
+        closed it)."""
+        if self._writer is not None:
+            self._writer.join(5)
+        try:
+            self.conn.start_next_cycle()
+        except h11.LocalProtocolError:
+            self.close()
+            self.sock = self._connect()
+            self.conn = h11.Connection(our_role=h11.CLIENT)
+
+    def close(self) -> None:
+        """Close the socket; wait for the writer to notice."""
         with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
-        sock.close()
-        writer.join(5)
-        meter(sent[0], received[0])
+            self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+        if self._writer is not None:
+            self._writer.join(5)
 
 
 def _read(

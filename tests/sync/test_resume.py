@@ -3,10 +3,12 @@ the next attempt starts from the byte the hub holds, and the batch lands once.""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from app.errors import HubUnreachable
 from app.sync import SyncEngine
@@ -14,6 +16,7 @@ from app.sync.engine import HELD_META
 from app.sync.pace import LinkPace
 from bench._corpus import Corpus
 from bench._proxy import CutPlan, LinkProfile, TcpProxy
+from hub import tables
 from hub.service import Hub
 from models import Contact
 from models.enums import Role
@@ -67,6 +70,45 @@ def test_a_cut_batch_resumes_from_the_bytes_the_hub_holds_and_lands_once(
     for device in (field, coordinator):
         device.client.close()
         device.store.close()
+
+
+def _held_at_hub(hub: Hub) -> int:
+    """What the hub holds of the upload, once it has stored what the cut left."""
+    seen = -1
+    while True:
+        with hub.db.read() as conn:
+            data = conn.execute(select(tables.uploads.c.data)).scalar()
+        if len(data or b"") == seen:
+            return seen
+        seen = len(data or b"")
+        time.sleep(0.5)
+
+
+def test_after_a_cut_the_device_asks_first_and_sends_nothing_the_hub_holds(
+    hub: Hub, proxy: TcpProxy, tmp_path: Path
+) -> None:
+    field = enroll(hub, proxy.url, tmp_path / "a")
+    field.store.save_many(_contacts(400))
+    engine = SyncEngine(
+        field.store, field.client, pace=LinkPace(), batch_bytes=256 * 1024
+    )
+    proxy.reset()
+    proxy.cut_next(CutPlan(upstream_after=60_000))
+    with pytest.raises(HubUnreachable):
+        engine.run_once()
+    at_hub = _held_at_hub(hub)
+    assert at_hub > 20_000
+    # A cut also loses the hub's last counts on their way: the device knows less.
+    field.store.set_meta(HELD_META, at_hub // 2)
+    frozen_size = engine.report.batch_size
+    proxy.reset()
+    engine.run_once()
+    # The rest of the batch and two requests' headers; not the bytes in between.
+    assert 0 < proxy.bytes_up - (frozen_size - at_hub) < 1500
+    assert field.store.pending_count() == 0
+    assert len(_sealed_rows(hub.db)) == 1
+    field.client.close()
+    field.store.close()
 
 
 def test_pages_and_batches_follow_what_the_link_carries() -> None:
