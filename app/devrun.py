@@ -24,6 +24,7 @@ from types import FrameType
 from typing import IO
 from urllib.parse import quote
 
+from app.ports import port_in_use, taken_port_line
 from app.settings import LOOPBACK, PROJECT_ROOT
 
 __all__ = ["main"]
@@ -155,6 +156,17 @@ def _on_term(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _taken(app_port: int, hub_port: int) -> str:
+    """One line naming the first taken port and how to choose another, or ``""``."""
+    for port, what, variable, flag in (
+        (app_port, "field app", "PORT", "python -m app.devrun --port"),
+        (hub_port, "hub", "HUB_PORT", "python -m app.devrun --hub-port"),
+    ):
+        if port_in_use(LOOPBACK, port):
+            return taken_port_line(port, what=what, variable=variable, flag=flag)
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the hub, print how to connect, start the field app; stop both on exit."""
     parser = argparse.ArgumentParser(prog="python -m app.devrun")
@@ -162,6 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--hub-port", type=int, default=8660, help="hub port")
     parser.add_argument("--hub-db", type=Path, default=HUB_DB, help="hub SQLite file")
     args = parser.parse_args(argv)
+    taken = _taken(args.port, args.hub_port)
+    if taken:
+        print(taken, file=sys.stderr)
+        return 1
     signal.signal(signal.SIGTERM, _on_term)
     children: list[subprocess.Popen[str]] = []
     try:

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.errors import AppError, ContentError
+from app.ports import port_in_use, taken_port_line
 from app.services import Services, VaultGate, open_services
 from app.services.courier import Courier
 from app.services.guidance import GuidanceLibrary, PackInstaller, bundled_pack_dir
@@ -217,6 +218,14 @@ def serve(settings: Settings, gate: VaultGate | None = None) -> int:
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if port_in_use(settings.host, settings.port):
+        print(
+            taken_port_line(
+                settings.port, what="field app", variable="PORT", flag="parley --port"
+            ),
+            file=sys.stderr,
+        )
+        return 1
     _serve_env(settings)
     gate = gate or build_gate(settings)
     recover(gate)

@@ -44,7 +44,7 @@ from app.main import build_gate
 from app.settings import Settings
 from app.store import KdfParams, Store, calibrate
 from app.ui import make_main
-from app.ui.components.chips import Picker
+from app.ui.components.picker import Picker
 from bench._corpus import Corpus
 from bench._inproc import Tab
 from models import Actor, CheckpointLog, HybridClock, Place, SyncedRecord

@@ -161,6 +161,8 @@ class Contact(SyncedRecord):
     cards: list[ShortText] = Field(default_factory=list, max_length=64)
     status: ContactStatus = ContactStatus.DONE
     notes: LongText = ""
+    # Saved to be finished later (as a checkpoint log's draft): listed to complete.
+    draft: bool = False
 
 
 class FollowUp(SyncedRecord):

@@ -70,3 +70,48 @@ def test_devrun_serves_hub_and_app_prints_a_code_and_stops_both(
     assert proc.returncode == 0
     assert "Stopped the hub and the field app." in rest
     assert _closed(app_port) and _closed(hub_port)
+
+
+def _listening() -> tuple[socket.socket, int]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock, sock.getsockname()[1]
+
+
+def test_a_taken_port_gives_one_line_naming_it_and_how_to_choose_another(
+    tmp_path: Path,
+) -> None:
+    sock, taken = _listening()
+    env = dict(os.environ, PARLEY_DATA_DIR=str(tmp_path / "app"))
+    try:
+        for command, variable in (
+            (
+                ["app.devrun", "--port", str(taken), "--hub-port", str(free_port())],
+                "PORT",
+            ),
+            (
+                ["app.devrun", "--port", str(free_port()), "--hub-port", str(taken)],
+                "HUB_PORT",
+            ),
+            (
+                ["app.main", "--port", str(taken)],
+                "PORT",
+            ),
+        ):
+            done = subprocess.run(
+                [sys.executable, "-m", *command],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            lines = done.stderr.strip().splitlines()
+            assert done.returncode == 1
+            assert len(lines) == 1, done.stderr
+            assert f"Port {taken}" in lines[0]
+            assert f"make run {variable}={taken + 1}" in lines[0]
+            assert "Traceback" not in done.stdout + done.stderr
+    finally:
+        sock.close()

@@ -29,6 +29,7 @@ from models import (
     RECORD_TYPES,
     Actor,
     CheckpointLog,
+    Commitment,
     Contact,
     FollowUp,
     Hlc,
@@ -44,6 +45,7 @@ __all__ = [
     "Detail",
     "Label",
     "Labels",
+    "Lines",
     "Moment",
     "RecordType",
     "Target",
@@ -104,15 +106,22 @@ class Day:
     on: dt.date
 
 
-Value = str | int | Label | Labels | Cards | Moment | Day | None
-
-
 @dataclass(frozen=True, slots=True)
 class Text:
     """A catalog key and the values to fill in."""
 
     key: str
     values: Mapping[str, Value] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """Several described lines (commitments...), shown one under the other."""
+
+    items: tuple[Text, ...]
+
+
+Value = str | int | Label | Labels | Cards | Moment | Day | Lines | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,17 +275,33 @@ def _log_details(log: CheckpointLog) -> list[Detail]:
     ]
 
 
+def _commitment(item: Commitment) -> Text:
+    status = Label("compliance", item.compliance.value)
+    if item.due is None:
+        return Text("detail.commitment_undated", {"text": item.text, "status": status})
+    return Text(
+        "detail.commitment", {"text": item.text, "due": Day(item.due), "status": status}
+    )
+
+
 def _contact_details(contact: Contact) -> list[Detail]:
+    """Every field the form has, in the form's order (empty ones are not shown)."""
     return [
         Detail("contact.interlocutor_role", contact.interlocutor_role),
+        Detail("contact.level", Label("level", getattr(contact.level, "value", ""))),
         Detail("contact.methods", _labels("method", contact.methods)),
         Detail("contact.approaches", _labels("approach", contact.approaches)),
         Detail("contact.consulted", Cards(tuple(contact.cards))),
         Detail("contact.issues", _labels("issue", contact.issues)),
         Detail("contact.asks", contact.asks),
-        Detail("contact.outcome", contact.outcome),
+        Detail(
+            "contact.section.commitments",
+            Lines(tuple(_commitment(c) for c in contact.commitments)),
+        ),
         Detail("contact.risks", _labels("risk", contact.risks)),
         Detail("contact.sensitivity", Label("sensitivity", contact.sensitivity.value)),
+        Detail("contact.outcome", contact.outcome),
+        Detail("contact.notes", contact.notes),
     ]
 
 
@@ -304,11 +329,17 @@ CONTACT: RecordType[Contact] = RecordType(
     listed=True,
     refs=("place_id", "actor_id"),
     edit_route="/contact/edit",
-    statuses=("planned", "done"),
+    statuses=("planned", "draft", "done"),
     when=lambda contact: _noon(contact.on),
-    status=lambda contact: contact.status.value,
-    flag=lambda contact: "planned" if contact.status.value == "planned" else "",
-    incomplete=lambda contact: contact.status.value == "planned",
+    status=lambda contact: "draft" if contact.draft else contact.status.value,
+    flag=lambda contact: (
+        "draft"
+        if contact.draft
+        else "planned"
+        if contact.status.value == "planned"
+        else ""
+    ),
+    incomplete=lambda contact: contact.draft or contact.status.value == "planned",
     title=lambda contact: Text(
         "row.contact", {"kind": Label("contact_kind", contact.contact_kind.value)}
     ),

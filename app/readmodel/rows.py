@@ -15,10 +15,20 @@ __all__ = ["Option", "RecordFilter", "RecordRow", "RowPage", "fold"]
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """A pickable record: its id and its name."""
+    """A pickable record: its id, its name and the other names it goes by."""
 
     id: str
     name: str
+    aliases: tuple[str, ...] = ()
+
+    def matches(self, needle: str) -> bool:
+        """True when ``needle`` (case-folded) is part of the name or an alias."""
+        return any(needle in n.casefold() for n in (self.name, *self.aliases))
+
+    def called(self, name: str) -> bool:
+        """True when ``name`` is exactly the name or an alias, in any case."""
+        folded = name.strip().casefold()
+        return any(folded == n.casefold() for n in (self.name, *self.aliases))
 
 
 @dataclass(frozen=True, slots=True)

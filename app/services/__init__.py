@@ -21,6 +21,7 @@ from app.readmodel import (
     Detail,
     Label,
     Labels,
+    Lines,
     Moment,
     Option,
     RecordFilter,
@@ -42,6 +43,7 @@ from app.services.enroll import Enrollment, EnrollService
 from app.services.gate import VaultGate
 from app.services.hublink import RemoteWipe
 from app.services.hubpacks import HubPacks
+from app.services.outbox import OutboxService, RecordSync, SendState
 from app.services.passphrase import Strength, strength
 from app.services.places import PlaceForm, PlaceService
 from app.services.preferences import IDLE_CHOICES_S, PreferenceService
@@ -73,8 +75,10 @@ __all__ = [
     "HubPacks",
     "Label",
     "Labels",
+    "Lines",
     "Moment",
     "Option",
+    "OutboxService",
     "PlaceForm",
     "PlaceService",
     "PreferenceService",
@@ -83,11 +87,13 @@ __all__ = [
     "RecordFilter",
     "RecordRow",
     "RecordService",
+    "RecordSync",
     "RecordType",
     "RemoteWipe",
     "Revision",
     "RowPage",
     "SecurityService",
+    "SendState",
     "Services",
     "ServicesFactory",
     "Strength",

@@ -10,6 +10,7 @@ from app.readmodel import Option, ReadModel, RecordRow
 from app.services.validation import build, optional_id, parse_id, require
 from app.store import Store
 from models import Actor
+from models.enums import ActorType
 
 __all__ = ["ActorForm", "ActorPage", "ActorRow", "ActorService"]
 
@@ -94,8 +95,25 @@ class ActorService:
         return rows
 
     def options(self) -> list[Option]:
-        """Every actor as a pickable option."""
-        return [Option(str(a.id), a.name) for a in self._model.named(Actor)]
+        """Every actor as a pickable option (with its aliases, to find it by)."""
+        return [
+            Option(str(a.id), a.name, tuple(a.aliases))
+            for a in self._model.named(Actor)
+        ]
+
+    def find_or_create(self, name: str, actor_type: str = "other") -> str:
+        """The id of the actor called ``name`` (name or alias, any case), creating
+        it with ``actor_type`` when there is none: what a form's "Add actor" does.
+
+        Raises:
+            ValidationFailed: when the name is empty or ``actor_type`` unknown.
+        """
+        for option in self.options():
+            if option.called(name):
+                return option.id
+        if actor_type not in {t.value for t in ActorType}:
+            raise ValidationFailed({"actor_type": "bad_choice"})
+        return self.save(ActorForm(name=name, actor_type=actor_type))
 
     def parent_options(self, actor_id: str = "") -> list[Option]:
         """Actors that may be the parent of ``actor_id`` (not itself, no loops)."""

@@ -20,7 +20,13 @@ from app.store import Store
 from models import Actor, CheckpointLog, Place
 from models.enums import CheckpointOutcome, LogStatus
 
-__all__ = ["CheckpointForm", "CheckpointService", "QuickChoices", "local_stamp"]
+__all__ = [
+    "RECENT",
+    "CheckpointForm",
+    "CheckpointService",
+    "QuickChoices",
+    "local_stamp",
+]
 
 RECENT = 6
 
@@ -57,18 +63,17 @@ class CheckpointForm:
     seen: str = ""
 
 
-def _recent(ids: list[uuid.UUID], names: dict[str, str], limit: int) -> list[Option]:
-    chosen: list[Option] = []
+def _recent(ids: list[uuid.UUID], options: list[Option]) -> list[Option]:
+    """Every option, the recently used ones first (most recent first)."""
+    by_id = {o.id: o for o in options}
+    chosen: dict[str, Option] = {}
     for raw in ids:
         key = str(raw)
-        if key in names and all(o.id != key for o in chosen):
-            chosen.append(Option(key, names[key]))
-    for key, name in names.items():
-        if len(chosen) >= limit:
-            break
-        if all(o.id != key for o in chosen):
-            chosen.append(Option(key, name))
-    return chosen[:limit]
+        if key in by_id:
+            chosen.setdefault(key, by_id[key])
+    for option in options:
+        chosen.setdefault(option.id, option)
+    return list(chosen.values())
 
 
 class CheckpointService:
@@ -86,13 +91,17 @@ class CheckpointService:
         self._now = now
 
     def quick_choices(self, limit: int = RECENT) -> QuickChoices:
-        """Places and actors for the quick log, most recently used first."""
+        """Every place and actor for the quick log, the ``limit`` most recently
+        used first (the screen shows the first few; typing finds the others, so
+        a name typed there is never taken for a new one)."""
         model = self._model
-        places = {str(p.id): p.name for p in model.named(Place)}
-        actors = {str(a.id): a.name for a in model.named(Actor)}
+        places = [Option(str(p.id), p.name) for p in model.named(Place)]
+        actors = [
+            Option(str(a.id), a.name, tuple(a.aliases)) for a in model.named(Actor)
+        ]
         return QuickChoices(
-            places=_recent(model.last_used("place_id", limit=limit), places, limit),
-            actors=_recent(model.last_used("actor_id", limit=limit), actors, limit),
+            places=_recent(model.last_used("place_id", limit=limit), places),
+            actors=_recent(model.last_used("actor_id", limit=limit), actors),
         )
 
     def quick_save(

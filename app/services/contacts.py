@@ -20,14 +20,16 @@ from app.services.validation import (
 from app.store import Store
 from models import Commitment, Contact, FollowUp, SyncedRecord
 from models.enums import ContactStatus
+from models.text import NAME_MAX, TEXT_MAX
 
-__all__ = ["ContactForm", "ContactService"]
+__all__ = ["ContactForm", "ContactService", "is_empty"]
 
 
 @dataclass
 class ContactForm:
     """What the contact form edits, as typed.
 
+    A form that says nothing (:func:`is_empty`) is refused.
     ``commitments`` rows are ``{"text", "due", "compliance"}``; ``follow_ups`` rows are
     ``{"id", "title", "due", "status"}``. All values are strings, so a draft of a
     half-filled form can be stored and restored exactly.
@@ -52,6 +54,8 @@ class ContactForm:
     cards: list[str] = field(default_factory=list)
     notes: str = ""
     follow_ups: list[dict[str, str]] = field(default_factory=list)
+    # Saved as a draft to finish later, or final.
+    draft: bool = False
     # The revisions this form was opened on: saving names them as parents, so an
     # edit made elsewhere in between shows as a conflict instead of being lost.
     seen: str = ""
@@ -68,6 +72,8 @@ def _commitments(form: ContactForm, errors: dict[str, str]) -> list[Commitment]:
             continue
         due = parse_date(row.get("due", ""), f"commitment_due:{i}", errors)
         check_clean(errors, f"commitment_text:{i}", row.get("text", ""))
+        if len(row.get("text", "").strip()) > TEXT_MAX:
+            errors.setdefault(f"commitment_text:{i}", "too_long")
         if not row.get("text", "").strip():
             errors.setdefault(f"commitment_text:{i}", "required")
         if f"commitment_text:{i}" in errors:
@@ -90,6 +96,8 @@ def _follow_up_rows(form: ContactForm, errors: dict[str, str]) -> list[dict[str,
             continue
         due = parse_date(row.get("due", ""), f"follow_up_due:{i}", errors)
         check_clean(errors, f"follow_up_title:{i}", row.get("title", ""))
+        if len(row.get("title", "").strip()) > NAME_MAX:
+            errors.setdefault(f"follow_up_title:{i}", "too_long")
         if not row.get("title", "").strip():
             errors.setdefault(f"follow_up_title:{i}", "required")
         if f"follow_up_title:{i}" in errors:
@@ -103,6 +111,25 @@ def _follow_up_rows(form: ContactForm, errors: dict[str, str]) -> list[dict[str,
             }
         )
     return rows
+
+
+def is_empty(form: ContactForm) -> bool:
+    """True when the form says nothing beyond its date, status and setting:
+    no one met, nowhere, nothing raised, asked, agreed, flagged or noted."""
+    texts = (form.interlocutor_role, form.asks, form.outcome, form.notes)
+    rows = [*form.commitments, *form.follow_ups]
+    return not (
+        form.actor_id.strip()
+        or form.place_id.strip()
+        or any(x.strip() for x in texts)
+        or form.level
+        or form.methods
+        or form.approaches
+        or form.issues
+        or form.risks
+        or form.cards
+        or any(not _blank(r, "text", "title", "due") for r in rows)
+    )
 
 
 class ContactService:
@@ -164,6 +191,7 @@ class ContactService:
             cards=list(contact.cards),
             notes=contact.notes,
             follow_ups=follow_ups,
+            draft=contact.draft,
         )
 
     def save(self, form: ContactForm) -> str:
@@ -176,6 +204,10 @@ class ContactService:
         """
         errors: dict[str, str] = {}
         on = parse_date(form.on, "on", errors, required=True)
+        if not form.contact_kind:
+            errors["contact_kind"] = "required"
+        if is_empty(form):
+            errors["form"] = "empty_contact"
         commitments = _commitments(form, errors)
         follow_rows = _follow_up_rows(form, errors)
         if errors:
@@ -211,6 +243,7 @@ class ContactService:
             "sensitivity": form.sensitivity or "normal",
             "cards": list(form.cards),
             "notes": form.notes,
+            "draft": form.draft,
         }
 
     def _follow_up_batch(

@@ -13,6 +13,7 @@ from app.readmodel import (
     RecordRow,
     RowPage,
     Target,
+    listed_kinds,
     type_of,
 )
 from app.services.validation import parse_id
@@ -98,8 +99,15 @@ class RecordService:
             upcoming=upcoming,
             unfinished=self._model.flagged("draft"),
             recent=self._model.rows(limit=recent).rows,
-            pending_count=len(self._model.pending_records()),
+            pending_count=self._pending_records(),
         )
+
+    def _pending_records(self) -> int:
+        """Records (logs, contacts, follow-ups) waiting for the hub: places and
+        actors are registry entries, not records, and are not counted."""
+        kinds = set(listed_kinds())
+        rows = (self._model.row(rid) for rid in self._model.pending_records())
+        return sum(1 for r in rows if r is not None and r.kind in kinds)
 
     def row(self, record_id: str) -> RecordRow:
         """The list row of one record.

@@ -22,6 +22,7 @@ from app.services.guidance import (
 )
 from app.services.hublink import RemoteWipe, VaultSync, stop_in_background
 from app.services.hubpacks import HubPacks
+from app.services.outbox import OutboxService
 from app.services.places import PlaceService
 from app.services.preferences import PreferenceService
 from app.services.records import RecordService
@@ -52,6 +53,7 @@ class Services:
     sync: SyncService
     remote_wipe: RemoteWipe
     teams: TeamsService
+    outbox: OutboxService
     _sealer: Sealer | None = None
     _courier: Courier | None = None
 
@@ -187,6 +189,7 @@ def _build(
         sync=sync,
         remote_wipe=remote_wipe,
         teams=TeamsService(model),
+        outbox=OutboxService(store, model),
         _sealer=sealer,
         _courier=courier,
     )

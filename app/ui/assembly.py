@@ -29,6 +29,7 @@ from app.ui.views import (
     home,
     hub,
     loading,
+    outbox,
     places,
     records,
     settings,
@@ -63,6 +64,7 @@ def default_routes() -> Routes:
         Route("/place/new", places.PlaceFormScreen, parent="/places"),
         Route("/place/edit", places.PlaceFormScreen, parent="/places", needs=ID),
         Route("/teams", teams.TeamsScreen, parent="/sync"),
+        Route("/outbox", outbox.OutboxScreen, parent="/sync"),
         Route("/teams/record", records.RecordScreen, parent="/teams", needs=ID),
     ]
     # Screens that work before the session's records are loaded.

@@ -38,6 +38,11 @@ class Feedback:
         self.page.show_dialog(ft.SnackBar(ft.Text(text, size=16), duration=4000))
         self.page.update()
 
+    def show_dialog(self, dialog: ft.DialogControl) -> None:
+        """Open a picker or dialog over the screen (a date picker...)."""
+        self.page.show_dialog(dialog)
+        self.page.update()
+
     def fail(self, error: AppError) -> None:
         """Show an error in plain words (locking first if the vault is gone)."""
         if isinstance(error, StoreLocked):

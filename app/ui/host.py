@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+import flet as ft
+
 from app.errors import AppError
 from app.services import Services, SyncStatus, VaultGate
 from app.ui.i18n.language import Language
@@ -79,6 +81,10 @@ class Host(Protocol):
         self, *, title: str, body: str, yes: str, on_yes: Callable[[], None]
     ) -> None:
         """Ask before something that cannot be taken back."""
+        ...
+
+    def show_dialog(self, dialog: ft.DialogControl) -> None:
+        """Open a picker or dialog over the screen (a date picker...)."""
         ...
 
     def fail(self, error: AppError) -> None:

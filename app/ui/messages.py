@@ -23,7 +23,7 @@ from typing import Any
 import flet as ft
 
 from app.errors import AppError, AuthRequired, Rejected, WrongPassphrase
-from app.services import Cards, Day, Label, Labels, Moment, Text, Value
+from app.services import Cards, Day, Label, Labels, Lines, Moment, Text, Value
 from app.ui import catalog_en
 from app.ui.formats import Formats
 from app.ui.i18n.language import Language, language_from
@@ -156,6 +156,8 @@ def show_value(value: Value, *, cards: CardTitles | None = None) -> str:
         return formats().moment(value.at)
     if isinstance(value, Day):
         return formats().day(value.on)
+    if isinstance(value, Lines):
+        return "\n".join(say(item) for item in value.items)
     return str(value)
 
 

@@ -52,11 +52,20 @@ def progress(status: SyncStatus) -> Progress | None:
         return None
     total = max(report.records_total, report.records_sent)
     fraction = report.records_sent / total if total else None
-    if report.done:
+    records = tn("sync.progress_records", total, sent=report.records_sent, total=total)
+    if report.done and status.state is not SyncState.RUNNING and status.pending:
+        # The last run is over but changes wait (saved since, or held back): the
+        # bar shows what is really left, never a full bar over "0 of 0".
+        sent = report.records_sent
+        fraction = sent / (sent + status.pending)
+        records = tn("sync.progress_waiting", status.pending, sent=sent)
+    elif report.done:
         fraction = 1.0
+        if not total:
+            records = t("sync.progress_nothing")
     return Progress(
         fraction,
-        tn("sync.progress_records", total, sent=report.records_sent, total=total),
+        records,
         t(
             "sync.progress_bytes",
             sent=size(report.bytes_sent),

@@ -98,6 +98,7 @@ def test_contact_saves_follow_ups_and_deletes_removed_ones(services: Services) -
 def test_planned_contact_is_upcoming_until_marked_done(services: Services) -> None:
     form = services.contacts.new_form(planned=True)
     form.on = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    form.interlocutor_role = "District commander"
     contact = services.contacts.save(form)
     assert [str(r.id) for r in services.contacts.upcoming()] == [contact]
     services.contacts.mark_done(contact)

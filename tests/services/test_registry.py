@@ -76,6 +76,39 @@ def test_find_or_create_place_reuses_names_in_any_case(services: Services) -> No
     assert services.places.find_or_create(" bridge ") == first
 
 
+def test_find_or_create_actor_adds_it_with_its_type(services: Services) -> None:
+    made = services.actors.find_or_create(" Blue Scarves ", "militia")
+    form = services.actors.form(made)
+    assert (form.name, form.actor_type) == ("Blue Scarves", "militia")
+
+
+def test_find_or_create_actor_reuses_a_name_or_alias_in_any_case(
+    services: Services,
+) -> None:
+    known = services.actors.save(ActorForm(name="Northern Brigade", aliases="Hawks"))
+    assert services.actors.find_or_create("northern brigade", "gang") == known
+    assert services.actors.find_or_create("HAWKS") == known
+    assert len(services.actors.options()) == 1
+
+
+def test_find_or_create_actor_refuses_an_unknown_type_or_no_name(
+    services: Services,
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        services.actors.find_or_create("Blue Scarves", "dragons")
+    assert caught.value.fields == {"actor_type": "bad_choice"}
+    with pytest.raises(ValidationFailed) as caught:
+        services.actors.find_or_create("  ", "militia")
+    assert caught.value.fields == {"name": "required"}
+    assert services.actors.options() == []
+
+
+def test_quick_choices_offer_every_actor_recent_first(services: Services) -> None:
+    for name in ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8"):
+        services.actors.save(ActorForm(name=name))
+    assert len(services.checkpoints.quick_choices().actors) == 8
+
+
 def test_unknown_ids_raise_record_not_found(services: Services) -> None:
     with pytest.raises(RecordNotFound):
         services.actors.form("not-an-id")

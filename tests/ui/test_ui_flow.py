@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 
 import flet as ft
@@ -57,7 +58,7 @@ async def test_quick_log_takes_five_taps_and_lands_in_lists(unlocked: Unlocked) 
     assert taps <= 5
     assert tab.route == "/"
     assert tab.has_text("Checkpoint: Delayed")
-    assert tab.has_text("Logs to complete")
+    assert tab.has_text("Drafts to complete")
     await tab.nav("Records")
     assert tab.route == "/records"
     assert tab.has_text("Checkpoint: Delayed")
@@ -122,7 +123,8 @@ async def test_contact_validation_error_keeps_input_then_saves(
     await tab.type("What we asked for", "Let trucks pass")
     await tab.pick("Direct dialogue")
     await tab.press("Add commitment")
-    await tab.type("Due date 1 (YYYY-MM-DD)", "2024-06-10")
+    soon = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    await tab.type("Due date 1 (YYYY-MM-DD)", soon)
     await tab.press("Save")
     assert (
         tab.field("Date (YYYY-MM-DD)").error
@@ -130,7 +132,7 @@ async def test_contact_validation_error_keeps_input_then_saves(
     )
     assert tab.field("Commitment 1").error == "Required."
     assert tab.field("What we asked for").value == "Let trucks pass"
-    await tab.type("Date (YYYY-MM-DD)", "2024-05-31")
+    await tab.type("Date (YYYY-MM-DD)", dt.date.today().isoformat())
     await tab.type("Commitment 1", "Open the gate at 8")
     await tab.press("Save")
     assert tab.route == "/record"

@@ -240,6 +240,7 @@ async def test_back_from_a_card_returns_to_the_form_without_marking(
     await tab.back()
     assert tab.route == "/contact/new"
     assert not tab.has_text("Guidance consulted")
+    await tab.type("What we asked for", "Open the road")
     await tab.press("Save")
     record_id = tab.params["id"]
     assert _shell(tab).services.contacts.form(record_id).cards == []
@@ -269,6 +270,7 @@ async def test_consulted_card_can_be_taken_off_the_form(unlocked: Unlocked) -> N
     await tab.press("Mark as consulted for this contact")
     await tab.press("Remove Direct dialogue from consulted guidance")
     assert "Guidance consulted" not in tab.texts()
+    await tab.type("What we asked for", "Open the road")
     await tab.press("Save")
     record_id = tab.params["id"]
     assert _shell(tab).services.contacts.form(record_id).cards == []

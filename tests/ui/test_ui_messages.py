@@ -66,6 +66,7 @@ def test_views_hold_no_hard_coded_text_in_text_controls() -> None:
     [
         (WrongPassphrase(), "Wrong passphrase."),
         (WrongPassphrase(remaining=2), "2 tries left"),
+        (WrongPassphrase(remaining=1), "Wrong passphrase. 1 try left before"),
         (WrongPassphrase(remaining=0), "were erased"),
         (StoreLocked(), "locked"),
         (DiskFull("database"), "Storage full"),

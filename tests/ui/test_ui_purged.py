@@ -79,4 +79,4 @@ async def test_purged_contact_and_log_are_stubs_in_lists_detail_and_actor_page(
     assert tab.has_text("No logs or contacts with this actor yet.")
     shell_of(tab).go("/")
     assert tab.has_text("Contact: kept at the hub")
-    assert not tab.has_text("Logs to complete")
+    assert not tab.has_text("Drafts to complete")

@@ -24,6 +24,7 @@ async def test_planned_contact_shows_upcoming_and_is_done_in_one_tap(
     await tab.press("Plan contact")
     later = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     await tab.type("Date (YYYY-MM-DD)", later)
+    await tab.type("Interlocutor's role", "District commander")
     await tab.press("Save")
     _shell(tab).go("/")
     assert tab.has_text("Upcoming contacts")
@@ -46,6 +47,7 @@ async def test_method_chip_opens_its_guidance_card_without_marking_it(
     await tab.press("Guidance on Direct dialogue")
     await tab.press("Guidance on Quid pro quo, compromise")
     assert opened == ["method-direct_dialogue", "approach-quid_pro_quo"]
+    await tab.type("What we asked for", "Open the road")
     await tab.press("Save")
     record_id = tab.params["id"]
     # Reading is not consulting: the card screen's own action marks it.

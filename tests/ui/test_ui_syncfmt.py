@@ -131,3 +131,20 @@ def test_an_unexpected_sync_error_and_a_busy_hub_are_told_in_plain_words(
     assert text is not None and text == describe_code(code)
     assert "try again by itself" in text or "tries again by itself" in text
     assert "safe on this phone" in text
+
+
+def test_progress_after_a_run_counts_what_still_waits_not_a_full_bar() -> None:
+    report = SyncReport(records_total=0, records_sent=0)
+    report.done = True
+    waiting = progress(status(pending=1, report=report))
+    assert waiting is not None
+    assert (waiting.fraction, waiting.records) == (
+        0.0,
+        "1 change still waiting (0 sent in the last sync)",
+    )
+    nothing = progress(status(report=report))
+    assert nothing is not None
+    assert (nothing.fraction, nothing.records) == (1.0, "Nothing needed sending.")
+    report.records_sent = report.records_total = 3
+    some = progress(status(pending=1, report=report))
+    assert some is not None and some.fraction == 0.75

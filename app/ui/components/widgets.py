@@ -11,8 +11,10 @@ from typing import Any
 
 import flet as ft
 
+from app.ui.components.marks import watch_limit
 from app.ui.messages import t
 from app.ui.theme import GAP, TAP, TEXT, TEXT_SMALL, tone
+from models.text import TEXT_MAX
 
 __all__ = [
     "Handler",
@@ -21,9 +23,11 @@ __all__ = [
     "icon_action",
     "label",
     "list_or_empty",
+    "long_field",
     "marker",
     "note",
     "primary",
+    "required_label",
     "secondary",
     "section_title",
 ]
@@ -82,11 +86,17 @@ def field(
     password: bool = False,
     number: bool = False,
     hint: str | None = None,
+    limit: int | None = None,
+    required: bool = False,
+    key: str = "",
 ) -> ft.TextField:
     """A labelled text field; its error shows right under it (``.error``).
 
     Flet sends a field's value to the server only when it has a change handler,
     so every field gets one. Passphrase fields get a labelled show/hide toggle.
+    ``limit`` adds a counter near it and a message past it (the text is never
+    cut); ``required`` says so under the field from the start; ``key`` lets a
+    screen scroll to the field.
     """
     made = ft.TextField(
         label=label,
@@ -102,10 +112,19 @@ def field(
         text_size=TEXT,
         autocorrect=not password,
         enable_suggestions=not password,
+        helper=t("field.required_mark") if required else None,
+        key=ft.ScrollKey(key) if key else None,  # type: ignore[call-arg]
     )
+    if limit is not None:
+        watch_limit(made, limit, on_change)
     if password:
         made.suffix_icon = _reveal_toggle(made, label)
     return made
+
+
+def long_field(label: str, *, key: str = "", value: str = "") -> ft.TextField:
+    """A multi-line field for notes, asks, outcomes: with the records' limit."""
+    return field(label, value, multiline=True, limit=TEXT_MAX, key=key)
 
 
 def _reveal_toggle(target: ft.TextField, label: str) -> ft.Control:
@@ -118,6 +137,18 @@ def _reveal_toggle(target: ft.TextField, label: str) -> ft.Control:
 def label(key: str) -> ft.Text:
     """A bold label above a group of chips."""
     return ft.Text(t(key), size=16, weight=ft.FontWeight.W_600)
+
+
+def required_label(key: str, *, size: int = 16) -> ft.Control:
+    """A bold label above a group of chips that must have a choice, saying so."""
+    return ft.Row(
+        [
+            ft.Text(t(key), size=size, weight=ft.FontWeight.W_600),
+            ft.Text(t("field.required_mark"), size=TEXT_SMALL, color="#5a4a00"),
+        ],
+        spacing=8,
+        wrap=True,
+    )
 
 
 def heading(text: str) -> ft.Control:

@@ -9,8 +9,9 @@ import flet as ft
 
 from app.errors import AppError, ValidationFailed
 from app.services import ActorForm, ActorRow
-from app.ui.components.chips import ChipGroup, Picker
-from app.ui.components.forms import restored_banner, save_bar
+from app.ui.components.chips import ChipGroup
+from app.ui.components.forms import restored_banner, save_bar, typed_names_kept
+from app.ui.components.picker import Picker
 from app.ui.components.records import record_tile
 from app.ui.components.widgets import (
     field,
@@ -189,6 +190,7 @@ class ActorFormScreen(FormScreen):
             svc.actors.parent_options(base.id),
             label=t("actor.parent"),
             search_label=t("picker.search_actor"),
+            key="pick-parent",
         )
         self.area = field(t("actor.area"))
         self.influence = ChipGroup([i.value for i in Influence], group="influence")
@@ -261,6 +263,8 @@ class ActorFormScreen(FormScreen):
     def save(self, _: Any) -> None:
         """Validate, save a new revision, open the actor page."""
         self.name.error = None
+        if not typed_names_kept(self.shell, self.column, [self.parent]):
+            return
         try:
             actor_id = self.services.actors.save(ActorForm(**self.values()))
         except ValidationFailed as err:

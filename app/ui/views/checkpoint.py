@@ -11,9 +11,21 @@ import flet as ft
 
 from app.errors import ValidationFailed
 from app.services import CheckpointForm
-from app.ui.components.chips import ChipGroup, Picker
-from app.ui.components.forms import restored_banner, save_bar
-from app.ui.components.widgets import field, note, primary, secondary
+from app.services.checkpoints import RECENT
+from app.ui.components.adders import actor_adder, place_adder
+from app.ui.components.chips import ChipGroup
+from app.ui.components.dates import confirm_far_dates
+from app.ui.components.forms import restored_banner, save_bar, typed_names_kept
+from app.ui.components.marks import Marks
+from app.ui.components.picker import Picker
+from app.ui.components.widgets import (
+    field,
+    long_field,
+    note,
+    primary,
+    required_label,
+    secondary,
+)
 from app.ui.host import Host
 from app.ui.messages import field_error, formats, t
 from app.ui.screen import FormScreen
@@ -34,17 +46,21 @@ class QuickLogScreen(FormScreen):
         super().__init__(shell, params)
         self.observed = dt.datetime.now(dt.UTC)
         choices = self.services.checkpoints.quick_choices()
-        places = shell.on(self._create_place)
         self.place = Picker(
             choices.places,
             label=t("quick.place"),
             search_label=t("quick.new_place_hint"),
-            create=lambda name: places(name) or "",
+            adder=place_adder(shell),
+            shown=RECENT,
+            key="pick-place",
         )
         self.actor = Picker(
             choices.actors,
             label=t("quick.actor"),
             search_label=t("picker.search_actor"),
+            adder=actor_adder(shell),
+            shown=RECENT,
+            key="pick-actor",
         )
         self.outcome = ChipGroup(OUTCOMES, group="outcome")
         self.start(self._blank())
@@ -56,9 +72,6 @@ class QuickLogScreen(FormScreen):
             "outcome": "",
             "observed": self.observed.isoformat(),
         }
-
-    def _create_place(self, name: str) -> str:
-        return self.services.places.find_or_create(name)
 
     def title(self) -> str:
         """Quick log title."""
@@ -94,7 +107,7 @@ class QuickLogScreen(FormScreen):
             note(t("quick.observed", when=when)),
             self.place.control,
             self.actor.control,
-            ft.Text(t("quick.outcome"), size=17, weight=ft.FontWeight.W_600),
+            required_label("quick.outcome", size=17),
             self.outcome.control,
         ]
 
@@ -108,6 +121,8 @@ class QuickLogScreen(FormScreen):
 
     def save(self, _: Any) -> None:
         """Save a draft log and go home, where it waits to be completed."""
+        if not typed_names_kept(self.shell, self.column, [self.place, self.actor]):
+            return
         try:
             self.services.checkpoints.quick_save(
                 outcome=self.outcome.value,
@@ -137,27 +152,43 @@ class CheckpointScreen(FormScreen):
             else svc.checkpoints.new_form()
         )
         self.form_id = form.id
-        create = shell.on(lambda name: svc.places.find_or_create(name))
-        self.observed_at = field(t("log.observed_at"))
+        self.seen = form.seen
+        self.observed_at = field(t("log.observed_at"), required=True, key="observed_at")
         self.place = Picker(
             svc.places.search(),
             label=t("log.place"),
             search_label=t("picker.search_place"),
-            create=lambda name: create(name) or "",
+            adder=place_adder(shell),
+            key="pick-place",
         )
         self.actor = Picker(
             svc.actors.options(),
             label=t("log.actor"),
             search_label=t("picker.search_actor"),
+            adder=actor_adder(shell),
+            key="pick-actor",
         )
-        self.outcome = ChipGroup(OUTCOMES, group="outcome")
-        self.delay = field(t("log.delay"), number=True)
-        self.constraint = ChipGroup(CONSTRAINTS, group="constraint")
-        self.demands = field(t("log.demands"), multiline=True)
-        self.items = field(t("log.items_checked"), multiline=True)
-        self.notes = field(t("log.notes"), multiline=True)
+        self.outcome = ChipGroup(OUTCOMES, group="outcome", key="outcome")
+        self.delay = field(t("log.delay"), number=True, key="delay_minutes")
+        self.constraint = ChipGroup(CONSTRAINTS, group="constraint", key="constraint")
+        self.demands = long_field(t("log.demands"), key="demands")
+        self.items = long_field(t("log.items_checked"), key="items_checked")
+        self.notes = long_field(t("log.notes"), key="notes")
+        self.marks = Marks(
+            {
+                "observed_at": self.observed_at,
+                "outcome": self.outcome,
+                "delay_minutes": self.delay,
+                "constraint": self.constraint,
+                "demands": self.demands,
+                "items_checked": self.items,
+                "notes": self.notes,
+            },
+            scroll=self._scroll_to,
+        )
         self.complete = form.complete
         self.start(dataclasses.asdict(form))
+        self.marks.refresh()
 
     def title(self) -> str:
         """New or completing."""
@@ -178,12 +209,14 @@ class CheckpointScreen(FormScreen):
                 notes=self.notes.value or "",
                 constraint=self.constraint.value,
                 complete=self.complete,
+                seen=self.seen,  # as the contact form: untouched equals the record
             )
         )
 
     def load(self, values: dict[str, Any]) -> None:
         """Fill the controls."""
         form = CheckpointForm(**values)
+        self.seen = form.seen
         self.observed_at.value = form.observed_at
         if form.place_id:
             self.place.pick(form.place_id)
@@ -207,7 +240,7 @@ class CheckpointScreen(FormScreen):
             self.observed_at,
             self.place.control,
             self.actor.control,
-            ft.Text(t("log.outcome"), size=17, weight=ft.FontWeight.W_600),
+            required_label("log.outcome", size=17),
             self.outcome.control,
             self.delay,
             ft.Text(t("log.constraint"), size=17, weight=ft.FontWeight.W_600),
@@ -227,22 +260,27 @@ class CheckpointScreen(FormScreen):
         )
         return view
 
+    def _scroll_to(self, name: str) -> None:
+        self.shell.run_task(self.column.scroll_to, scroll_key=name, duration=300)
+
     def save(self, complete: bool) -> None:
-        """Validate and save; errors appear next to their fields."""
+        """Check far dates, then validate and save."""
         self.complete = complete
-        for control in (self.observed_at, self.delay):
-            control.error = None
-        self.outcome.set_error(None)
-        self.constraint.set_error(None)
+        self.marks.clear()
+        if not typed_names_kept(self.shell, self.column, [self.place, self.actor]):
+            return
+        confirm_far_dates(
+            self.shell, [self.observed_at.value or ""], self.shell.guard(self._save)
+        )
+
+    def _save(self) -> None:
+        """Validate and save; errors appear next to their fields, the first in view."""
         form = CheckpointForm(**self.values())
         try:
             log_id = self.services.checkpoints.save(form)
         except ValidationFailed as err:
-            self.observed_at.error = field_error(err.fields.get("observed_at"))
-            self.delay.error = field_error(err.fields.get("delay_minutes"))
-            self.outcome.set_error(field_error(err.fields.get("outcome")))
-            self.constraint.set_error(field_error(err.fields.get("constraint")))
-            self.shell.toast(t("contact.fix_errors"))
+            self.marks.show(err.fields)
+            self.shell.toast(self.marks.summary(err.fields))
             return
         self.saved()
         self.shell.go("/record", id=log_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from typing import Any
@@ -11,11 +12,23 @@ import flet as ft
 from app.errors import ValidationFailed
 from app.services import ContactForm
 from app.services.guidance import ConsultTarget
-from app.ui.components.chips import ChipGroup, Picker
-from app.ui.components.forms import restored_banner, save_bar
-from app.ui.components.widgets import field, icon_action, label, primary
+from app.ui.components.adders import actor_adder, place_adder
+from app.ui.components.chips import ChipGroup
+from app.ui.components.dates import DateField, confirm_far_dates
+from app.ui.components.forms import restored_banner, save_bar, typed_names_kept
+from app.ui.components.marks import Marks, Notice
+from app.ui.components.picker import Picker
+from app.ui.components.widgets import (
+    field,
+    icon_action,
+    label,
+    long_field,
+    primary,
+    required_label,
+    secondary,
+)
 from app.ui.host import Host
-from app.ui.messages import enum_label, field_error, t
+from app.ui.messages import enum_label, t
 from app.ui.screen import FormScreen
 from app.ui.views.contact_rows import RowList
 from app.ui.views.guide_nav import open_card, returned_from_guide
@@ -29,8 +42,19 @@ from models.enums import (
     RiskFlag,
     Sensitivity,
 )
+from models.text import NAME_MAX
 
 __all__ = ["ContactScreen", "plan_contact"]
+
+#: The section of the form each field with a message sits in.
+SECTION_OF = {
+    "on": "basics",
+    "contact_kind": "basics",
+    "interlocutor_role": "basics",
+    "asks": "issues",
+    "outcome": "notes",
+    "notes": "notes",
+}
 
 
 def _values(enum: Any) -> list[str]:
@@ -53,22 +77,31 @@ class ContactScreen(FormScreen):
         else:
             form = svc.contacts.new_form(planned=self.planned)
         self.base = form
-        create = shell.on(lambda name: svc.places.find_or_create(name))
-        self.on = field(t("contact.on"))
+        self.draft = form.draft
+        self.seen = form.seen
+        self.on_date = DateField(shell, t("contact.on"), key="on", required=True)
+        self.on = self.on_date.field
         self.status = ChipGroup(_values(ContactStatus), group="contact_status")
-        self.kind = ChipGroup(_values(ContactKind), group="contact_kind")
+        self.kind = ChipGroup(
+            _values(ContactKind), group="contact_kind", key="contact_kind"
+        )
         self.actor = Picker(
             svc.actors.options(),
             label=t("contact.actor"),
             search_label=t("picker.search_actor"),
+            adder=actor_adder(shell),
+            key="pick-actor",
         )
         self.place = Picker(
             svc.places.search(),
             label=t("contact.place"),
             search_label=t("picker.search_place"),
-            create=lambda name: create(name) or "",
+            adder=place_adder(shell),
+            key="pick-place",
         )
-        self.role = field(t("contact.interlocutor_role"))
+        self.role = field(
+            t("contact.interlocutor_role"), limit=NAME_MAX, key="interlocutor_role"
+        )
         self.level = ChipGroup(_values(Level), group="level")
         self.methods = ChipGroup(
             _values(Method), group="method", multi=True, extra=self._card_link("method")
@@ -80,17 +113,30 @@ class ContactScreen(FormScreen):
             extra=self._card_link("approach"),
         )
         self.issues = ChipGroup(_values(ProtectionIssue), group="issue", multi=True)
-        self.asks = field(t("contact.asks"), multiline=True)
+        self.asks = long_field(t("contact.asks"), key="asks")
         self.commitments = RowList("commitment", [], shell.on)
         self.follow_ups = RowList("follow_up", [], shell.on)
         self.risks = ChipGroup(_values(RiskFlag), group="risk", multi=True)
         self.sensitivity = ChipGroup(_values(Sensitivity), group="sensitivity")
-        self.outcome = field(t("contact.outcome"), multiline=True)
-        self.notes = field(t("contact.notes"), multiline=True)
+        self.outcome = long_field(t("contact.outcome"), key="outcome")
+        self.notes = long_field(t("contact.notes"), key="notes")
+        self.notice = Notice(key="form")
         self.cards: list[str] = []
         self.consulted = ft.Column(spacing=4)
         self.tiles: dict[str, ft.ExpansionTile] = {}
+        self.marks = Marks(
+            {
+                "form": self.notice,
+                "on": self.on,
+                "contact_kind": self.kind,
+                "interlocutor_role": self.role,
+                "asks": self.asks,
+                "outcome": self.outcome,
+                "notes": self.notes,
+            },
+        )
         self.start(dataclasses.asdict(form))
+        self.marks.refresh()
         # Back from a guidance card: the form is as it was, nothing to announce.
         self.from_guide = returned_from_guide(shell, self.draft_key())
         if self.from_guide:
@@ -187,12 +233,18 @@ class ContactScreen(FormScreen):
             cards=list(self.cards),
             notes=self.notes.value or "",
             follow_ups=self.follow_ups.values(),
+            draft=self.draft,
+            # The revisions the form was opened on: an untouched form equals its
+            # record (no draft, no "you were typing here"), and a save names them.
+            seen=self.seen,
         )
         return dataclasses.asdict(form)
 
     def load(self, values: dict[str, Any]) -> None:
         """Fill every control."""
         form = ContactForm(**values)
+        self.draft = form.draft
+        self.seen = form.seen
         self.on.value = form.on
         for group, chosen in (
             (self.status, [form.status]),
@@ -247,7 +299,7 @@ class ContactScreen(FormScreen):
                 self._date_chips(),
                 label("contact.status"),
                 self.status.control,
-                label("contact.kind"),
+                required_label("contact.kind"),
                 self.kind.control,
                 self.actor.control,
                 self.place.control,
@@ -279,7 +331,8 @@ class ContactScreen(FormScreen):
         controls: list[ft.Control] = [
             restored_banner(
                 self.shell, visible=self.restored, on_discard=self.discard_draft
-            )
+            ),
+            self.notice.control,
         ]
         for name, items in self._sections().items():
             tile = ft.ExpansionTile(
@@ -312,28 +365,55 @@ class ContactScreen(FormScreen):
                 self.column.scroll_to, scroll_key="section-methods", duration=300
             )
         view.bottom_appbar = save_bar(
-            primary(t("action.save"), self.shell.on(self.save), icon=ft.Icons.SAVE)
+            secondary(t("contact.save_draft"), self.shell.on(self.save_draft)),
+            primary(t("action.save"), self.shell.on(self.save), icon=ft.Icons.SAVE),
         )
         return view
 
     # -- save ----------------------------------------------------------------------
 
+    def save_draft(self, _: Any) -> None:
+        """Save to finish later: listed under "Drafts to complete"."""
+        self.draft = True
+        self._check_then_save()
+
     def save(self, _: Any) -> None:
-        """Validate and save; on errors, open the sections that need a fix."""
-        self.on.error = None
+        """Save as final."""
+        self.draft = False
+        self._check_then_save()
+
+    def _check_then_save(self) -> None:
+        """Keep typed names, ask about far dates, then validate and save."""
+        self.marks.clear()
+        if not typed_names_kept(self.shell, self.column, [self.actor, self.place]):
+            self.tiles["basics"].expanded = True
+            return
+        values = self.values()
+        dates = [values["on"]]
+        dates += [row.get("due", "") for row in values["commitments"]]
+        dates += [row.get("due", "") for row in values["follow_ups"]]
+        confirm_far_dates(self.shell, dates, self.shell.guard(self._save))
+
+    def _save(self) -> None:
         try:
             contact_id = self.services.contacts.save(ContactForm(**self.values()))
         except ValidationFailed as err:
             self._show_errors(err.fields)
-            self.shell.toast(t("contact.fix_errors"))
+            only_empty = set(err.fields) == {"form"}
+            self.shell.toast(
+                t("field.empty_contact")
+                if only_empty
+                else self.marks.summary(err.fields)
+            )
             return
         self.saved()
         self.shell.go("/record", id=contact_id)
-        self.shell.toast(t("contact.saved"))
+        self.shell.toast(t("contact.saved_draft" if self.draft else "contact.saved"))
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        self.on.error = field_error(errors.get("on"))
-        wrong = {"basics"} if "on" in errors else set()
+        """Mark the fields, open their sections, bring the first one into view."""
+        marked = self.marks.show(errors)
+        wrong = {SECTION_OF[n] for n in marked if n in SECTION_OF}
         if self.commitments.show_errors(errors):
             wrong.add("commitments")
         if self.follow_ups.show_errors(errors):
@@ -342,11 +422,15 @@ class ContactScreen(FormScreen):
             if name in self.tiles:
                 self.tiles[name].expanded = True
         first = next((n for n in self.tiles if n in wrong), None)
-        if first is not None:
-            # Bring the first section that needs a fix into view.
-            self.shell.run_task(
-                self.column.scroll_to, scroll_key=f"section-{first}", duration=300
-            )
+        if marked and (marked[0] == "form" or SECTION_OF.get(marked[0]) == first):
+            self.shell.run_task(self._scroll_later, marked[0])
+        elif first is not None:
+            self.shell.run_task(self._scroll_later, f"section-{first}")
+
+    async def _scroll_later(self, key: str) -> None:
+        # A section just opened is laid out in the next frames: scroll after them.
+        await asyncio.sleep(0.3)
+        await self.column.scroll_to(scroll_key=key, duration=300)
 
 
 def plan_contact(shell: Host, params: dict[str, str]) -> ContactScreen:

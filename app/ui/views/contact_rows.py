@@ -8,9 +8,11 @@ from typing import Any
 import flet as ft
 
 from app.ui.components.chips import ChipGroup
-from app.ui.components.widgets import field, icon_action, secondary
+from app.ui.components.marks import message_for
+from app.ui.components.widgets import field, icon_action, long_field, secondary
 from app.ui.messages import field_error, t
 from models.enums import Compliance, FollowUpStatus
+from models.text import NAME_MAX
 
 __all__ = ["RowList"]
 
@@ -24,7 +26,9 @@ class _Row:
         self.kind = kind
         self.row_id = values.get("id", "")
         if kind == "commitment":
-            self.text = field(t("contact.commitment_text", n=n), values.get("text", ""))
+            self.text = long_field(
+                t("contact.commitment_text", n=n), value=values.get("text", "")
+            )
             self.due = field(t("contact.commitment_due", n=n), values.get("due", ""))
             self.status = ChipGroup(
                 [c.value for c in Compliance],
@@ -33,7 +37,9 @@ class _Row:
             )
         else:
             self.text = field(
-                t("contact.follow_up_title", n=n), values.get("title", "")
+                t("contact.follow_up_title", n=n),
+                values.get("title", ""),
+                limit=NAME_MAX,
             )
             self.due = field(t("contact.follow_up_due", n=n), values.get("due", ""))
             self.status = ChipGroup(
@@ -65,7 +71,7 @@ class _Row:
             if prefix == "commitment"
             else f"{prefix}_title:{index}"
         )
-        self.text.error = field_error(errors.get(text_key))
+        self.text.error = message_for(self.text, errors.get(text_key))
         self.due.error = field_error(errors.get(f"{prefix}_due:{index}"))
         return bool(self.text.error or self.due.error)
 

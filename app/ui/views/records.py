@@ -10,7 +10,8 @@ import flet as ft
 from app.errors import AppError
 from app.services import RecordFilter, RecordRow, Revision, listed_kinds, statuses
 from app.services.digits import western_digits
-from app.ui.components.chips import ChipGroup, Picker
+from app.ui.components.chips import ChipGroup
+from app.ui.components.picker import Picker
 from app.ui.components.records import (
     detail_lines,
     record_tile,
@@ -31,6 +32,7 @@ from app.ui.host import Host
 from app.ui.messages import enum_label, formats, t, tn
 from app.ui.screen import Screen
 from app.ui.state import RecordsState
+from app.ui.views.outbox import send_line
 
 __all__ = ["RecordScreen", "RecordsScreen"]
 
@@ -260,6 +262,7 @@ class RecordScreen(Screen):
             badges.append(marker(t("marker.conflict"), "conflict"))
             controls.append(note(t("record.conflict_note")))
         controls.append(ft.Row(badges, wrap=True, spacing=6))
+        controls.append(send_line(self.services.outbox.status(str(self.row.id))))
         details = self.services.records.details(str(self.row.id))
         controls += detail_lines(details, cards=self.services.guidance.titles)
         controls.append(

@@ -133,6 +133,15 @@ class SyncScreen(Screen):
             self.failure,
             self.details,
             self.now_row,
+            ft.Row(
+                [
+                    secondary(
+                        t("outbox.open"),
+                        self.shell.on(lambda _: self.shell.go("/outbox")),
+                        icon=ft.Icons.OUTBOX,
+                    )
+                ]
+            ),
             note(t("sync.auto")),
             section_title(t("hub.this_phone")),
             *enrollment_lines(self.enrollment),
