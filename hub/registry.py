@@ -21,7 +21,7 @@ from hub.regcheck import Op
 from hub.streams import bump, lock_counter
 from models import RecordKind
 from models.wire import ALIAS_ADD, ALIAS_DEL
-from models.wire.private import is_sealed_cell, public_model
+from models.wire.private import SEALED_OP, is_sealed_cell, private_op, public_model
 
 __all__ = ["AliasRow", "apply_ops", "present_aliases"]
 
@@ -162,10 +162,10 @@ def _valid(plan: _Plan) -> bool:
 
 
 def _routed_team(plan: _Plan) -> str | None:
-    """A follow-up's assigned team: it is served to that team's devices and the
-    coordinators only ("" when it names none: coordinators only). Other kinds:
-    ``None``, served to every device."""
-    if plan.kind != RecordKind.FOLLOW_UP.value:
+    """The team a record sealed to one team is assigned to (a follow-up): it is
+    served to that team's devices and the coordinators only ("" when it names
+    none: coordinators only). Shared entries: ``None``, served to every device."""
+    if private_op(RecordKind(plan.kind)) != SEALED_OP:
         return None
     cell = plan.cells.get("team")
     team = msgpack.unpackb(cell.value) if cell is not None else ""

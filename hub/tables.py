@@ -1,7 +1,9 @@
 """The hub's tables (SQLAlchemy Core); ``hub/migrations`` owns the DDL.
 
 Contacts and checkpoint logs exist here only as ciphertext (``sealed_batches.ct``)
-with a minimal envelope: device, batch number, size, arrival time.
+with a minimal envelope: device, batch number, size, arrival time. The private
+fields of registry records (a follow-up's content, an entry's notes) exist only as
+envelopes in ``registry_fields`` cells named ``~...`` (``models.wire.private``).
 """
 
 from __future__ import annotations

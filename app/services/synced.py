@@ -10,13 +10,16 @@ from typing import Any
 from app.readmodel import of_type
 from app.store import Store
 from app.sync.apply import losers_meta
+from app.sync.private import team_values_meta
 from models import Actor, Contact
 
 __all__ = [
     "LosingValue",
     "TeamContacts",
+    "TeamValues",
     "all_contacts",
     "losing_values",
+    "other_teams_values",
     "resolve_actor",
 ]
 
@@ -35,6 +38,24 @@ def losing_values(store: Store, record_id: uuid.UUID) -> list[LosingValue]:
     """Values another device wrote concurrently that lost (newest first per field)."""
     rows = store.get_meta(losers_meta(record_id)) or []
     return [LosingValue(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class TeamValues:
+    """Another team's sealed fields of a shared entry (its notes, an actor's
+    influence and stance), as a coordinator reads them."""
+
+    team: str
+    values: dict[str, Any]
+
+
+def other_teams_values(store: Store, record_id: uuid.UUID) -> list[TeamValues]:
+    """Coordinators: what each other team noted on an actor or place, by team.
+
+    A field device holds none: it reads only its own team's (the record itself).
+    """
+    rows = store.get_meta(team_values_meta(record_id)) or []
+    return [TeamValues(str(team), dict(values)) for team, values in rows]
 
 
 def resolve_actor(store: Store, actor_id: uuid.UUID) -> Actor | None:

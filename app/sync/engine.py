@@ -232,10 +232,10 @@ class SyncEngine:
             if frozen is not None:
                 self._acked(frozen, resp.ack, report)
         more = self._apply(identity, resp, report)
-        if not has_directory(self.store):
-            raise ProtocolError("directory")  # a hub that serves none: nothing sealed
         self._commands(identity, resp.cmds)
         self._packs(identity, resp.packs, report)
+        if not has_directory(self.store):
+            raise ProtocolError("directory")  # a hub that serves none: nothing sealed
         return bool(left) or more
 
     def _streams(self, frozen: Frozen, report: SyncReport) -> bool:

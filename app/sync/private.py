@@ -17,6 +17,7 @@ from app.store import Store
 from app.sync.identity import Identity
 from app.sync.sealing import open_sealed_value, reading_keys, seal_for_team
 from models import RECORD_TYPES, RecordKind, SyncedRecord
+from models.enums import Role
 from models.keys import CryptoError
 from models.wire import RegistrySnapshot, WireError
 from models.wire.private import (
@@ -99,13 +100,32 @@ class PrivateOpener:
         self.mine = team_cell(identity.team)
 
     def _open(
-        self, kind: RecordKind, record_id: uuid.UUID, op: str, box: Any
+        self,
+        kind: RecordKind,
+        record_id: uuid.UUID,
+        cell: str,
+        box: Any,
+        *,
+        team: Any = None,
     ) -> tuple[str, dict[str, Any]]:
+        """Open one envelope and check its author could have written it there.
+
+        A team cell holds only its own team's envelope; a follow-up's only one
+        from a device of its team or a coordinator. Anything else is refused as
+        forged (the hub moved or invented it).
+        """
         if not isinstance(box, bytes):
             raise ValueError("envelope")
-        context = private_context(kind, record_id.hex, op)
+        context = private_context(kind, record_id.hex, _op_of(cell))
         opened = open_sealed_value(self.keys, self.identity, box, context=context)
-        return opened.author.team, unpack_private(kind, opened.plaintext)
+        author = opened.author
+        if cell == SEALED_OP:
+            allowed = author.team == team or author.role == Role.COORDINATOR.value
+        else:
+            allowed = cell == team_cell(author.team)
+        if not allowed:
+            raise CryptoError("author")
+        return author.team, unpack_private(kind, opened.plaintext)
 
     def open(self, snap: RegistrySnapshot, record_id: uuid.UUID) -> Opened | None:
         """Open ``snap``; ``None`` when a follow-up's envelope does not open."""
@@ -117,7 +137,9 @@ class PrivateOpener:
             if op is None or not _is_envelope(cell):
                 continue
             try:
-                team, values = self._open(kind, record_id, _op_of(cell), box)
+                team, values = self._open(
+                    kind, record_id, cell, box, team=fields.get("team")
+                )
             except _FAILED:
                 if cell == SEALED_OP:
                     return None
@@ -145,7 +167,9 @@ class PrivateOpener:
                 continue
             for value, hlc, device in lost:
                 try:
-                    _, values = self._open(kind, record_id, _op_of(name), value)
+                    _, values = self._open(
+                        kind, record_id, name, value, team=fields.get("team")
+                    )
                 except _FAILED:
                     continue
                 out += [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import msgpack
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.envelope import (
     ORG_RECIPIENT,
@@ -28,6 +30,7 @@ from models.wire import (
 )
 
 COMMAND = new_key()
+COMMAND_PUB = signing_public(COMMAND)
 CONTEXT = record_context("follow_up", "ab" * 16, "sealed")
 NOW = 1_800_000_000_000
 
@@ -197,3 +200,25 @@ def test_directory_keeps_only_certificates_of_the_pinned_key_still_valid() -> No
     )
     assert [c.device for c in found] == ["good", "old"]
     assert verified_certificates([good.signed], command_key=pinned, now_ms=later) == []
+
+
+_BOX = seal_envelope(
+    [Dev("fuzz").recipient], b"fuzzed", context=CONTEXT, author=Dev("fuzz").author
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2048))
+def test_random_bytes_give_a_typed_error_never_a_crash(junk: bytes) -> None:
+    with pytest.raises((CryptoError, WireError)):
+        open_envelope(
+            junk, keys={"fuzz": new_key()}, context=CONTEXT, command_key=COMMAND_PUB
+        )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=len(_BOX) - 1), st.integers(1, 255))
+def test_any_flipped_byte_of_an_envelope_is_refused(at: int, flip: int) -> None:
+    damaged = _BOX[:at] + bytes([_BOX[at] ^ flip]) + _BOX[at + 1 :]
+    with pytest.raises((CryptoError, WireError)):
+        envelope_author(damaged, context=CONTEXT, command_key=COMMAND_PUB)

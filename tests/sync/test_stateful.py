@@ -175,19 +175,29 @@ class SyncMachine(RuleBasedStateMachine):
     def _check(self) -> None:
         for device in self.devices:
             assert device.store.pending_count() == 0
-        registries = [
-            sorted(
-                (
-                    a.model_dump(exclude=META)
-                    for a in d.store.records(Actor, include_deleted=True)
-                ),
-                key=lambda doc: str(doc["id"]),
-            )
-            for d in self.devices
-        ]
-        assert all(r == registries[0] for r in registries)
+        # What the hub reads converges everywhere; each team's sealed fields
+        # (an actor's notes, influence, stance) among that team's devices.
+        shared = [self._registry(d, exclude=META | Actor.private) for d in self.devices]
+        assert all(r == shared[0] for r in shared)
+        for team in {team for _, team in ROLES}:
+            mine = [
+                self._registry(d, exclude=META)
+                for d, (_, t) in zip(self.devices, ROLES, strict=True)
+                if t == team
+            ]
+            assert all(r == mine[0] for r in mine)
         self._check_contacts()
         self._check_hub_once()
+
+    @staticmethod
+    def _registry(device: Device, *, exclude: set[str]) -> list[dict[str, object]]:
+        return sorted(
+            (
+                a.model_dump(exclude=exclude)
+                for a in device.store.records(Actor, include_deleted=True)
+            ),
+            key=lambda doc: str(doc["id"]),
+        )
 
     def _expected_heads(self, record_id: uuid.UUID) -> set[uuid.UUID]:
         revs = self.graph[record_id]
