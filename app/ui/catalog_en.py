@@ -307,6 +307,8 @@ TEXT: dict[str, str] = {
     "place.saved": "Place saved.",
     # -- settings ------------------------------------------------------------------
     "settings.title": "Settings",
+    "settings.language": "Language",
+    "settings.language_saved": "Language changed for this session.",
     "settings.protection": "How this device guards your keys",
     "settings.protection.hardware": "Strong. The key that locks your records is kept in this phone's security chip. An erase destroys it for good, even for a lab with the phone.",
     "settings.protection.file_in_place": "Basic. This device has no security chip Parley can use. The key is kept in a file that Parley overwrites when it changes. A lab with the device may still find old copies in the memory chips.",
@@ -401,6 +403,7 @@ TEXT: dict[str, str] = {
     "sync.pending_one": "1 change waiting to be sent.",
     "sync.running": "Syncing…",
     "sync.progress_records": "{sent} of {total} changes sent",
+    "sync.progress_records_one": "{sent} of 1 change sent",
     "sync.progress_waiting": "{count} changes still waiting ({sent} sent in the last sync)",
     "sync.progress_waiting_one": "1 change still waiting ({sent} sent in the last sync)",
     "sync.progress_nothing": "Nothing needed sending.",

@@ -109,9 +109,14 @@ class Tabs:
         self.net = Net()
         self.contexts: list[object] = []
 
-    def open(self, *, width: int = 390, height: int = 844) -> Page:
+    def open(
+        self, locale: str = "en-US", *, width: int = 390, height: int = 844
+    ) -> Page:
+        """A new device whose browser speaks ``locale`` (the app follows it)."""
         ctx = self.browser.new_context(
-            viewport={"width": width, "height": height}, accept_downloads=True
+            viewport={"width": width, "height": height},
+            locale=locale,
+            accept_downloads=True,
         )
         self.contexts.append(ctx)
         local = f"http://127.0.0.1:{self.server.port}"
