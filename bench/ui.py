@@ -5,7 +5,11 @@ Baselines, measured in the same run on the same machine: a bare Flet page (one
 text, one button) for load-to-interactive, and a click that appends a line to a
 list on that page for save-to-list.
 
-    python -m bench ui [--runs 5]
+    python -m bench ui [--runs 5] [--language ar]
+
+``--language`` (``en``, ``fr``, ``ar``) opens the app in a browser that speaks
+that language, as a phone set to it would: the app then starts in it (right to
+left for Arabic) and the figures include that switch.
 """
 
 from __future__ import annotations
@@ -28,12 +32,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from app.main import build_gate
 from app.services import ActorForm
 from app.settings import Settings
+from app.ui.messages import LANGUAGES
 from bench._appserve import FAST_KDF
 from bench._local import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_port
 
 __all__ = ["main"]
 
 ROOT = Path(__file__).resolve().parents[1]
+LOCALES = {"en": "en-US", "fr": "fr-FR", "ar": "ar-SA"}
 PASSPHRASE = "bench passphrase 1"
 BASELINE_APP = """
 import flet as ft
@@ -62,9 +68,25 @@ def _server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]
         proc.wait(timeout=10)
 
 
-def _open(browser: Browser, url: str) -> tuple[Page, float]:
+class Words:
+    """The labels the benchmark taps, in the language it runs in."""
+
+    def __init__(self, code: str) -> None:
+        language = LANGUAGES[code]
+        self.locale = LOCALES[code]
+        self.passphrase = language.text["unlock.passphrase"]
+        self.unlock = language.text["unlock.submit"]
+        self.quick_log = language.text["home.quick_log"]
+        self.delayed = language.enums["outcome"]["delayed"]
+        self.save = language.text["quick.save"]
+
+
+SAY = Words("en")
+
+
+def _open(browser: Browser, url: str, locale: str = "en-US") -> tuple[Page, float]:
     """Load ``url`` in a fresh context; return the page and when loading began."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale)
     ctx.route(lambda u: not u.startswith("http://127.0.0.1"), lambda r: r.abort())
     page = ctx.new_page()
     start = time.perf_counter()
@@ -75,7 +97,7 @@ def _open(browser: Browser, url: str) -> tuple[Page, float]:
 
 
 def _interactive(browser: Browser, url: str, ready: Callable[[Page], None]) -> float:
-    page, start = _open(browser, url)
+    page, start = _open(browser, url, SAY.locale)
     ready(page)
     elapsed = (time.perf_counter() - start) * 1000
     page.context.close()
@@ -95,8 +117,8 @@ def _seed(data_dir: Path, places: int) -> None:
 
 
 def _unlock_ready(page: Page) -> None:
-    page.get_by_role("textbox", name="Passphrase").wait_for(timeout=60_000)
-    page.get_by_role("button", name="Unlock", exact=True).wait_for()
+    page.get_by_role("textbox", name=SAY.passphrase).wait_for(timeout=60_000)
+    page.get_by_role("button", name=SAY.unlock, exact=True).wait_for()
 
 
 def _hello_ready(page: Page) -> None:
@@ -104,16 +126,16 @@ def _hello_ready(page: Page) -> None:
 
 
 def _save_to_list(browser: Browser, url: str, runs: int) -> list[float]:
-    page, _ = _open(browser, url)
+    page, _ = _open(browser, url, SAY.locale)
     _unlock(page)
     timings = []
     for i in range(runs):
-        page.get_by_role("button", name="Log checkpoint", exact=True).click()
+        page.get_by_role("button", name=SAY.quick_log, exact=True).click()
         place = page.get_by_role("checkbox", name=f"Bench place {i}", exact=True)
         place.click()
-        page.get_by_role("checkbox", name="Delayed", exact=True).click()
+        page.get_by_role("checkbox", name=SAY.delayed, exact=True).click()
         page.wait_for_timeout(300)
-        save = page.get_by_role("button", name="Save log", exact=True)
+        save = page.get_by_role("button", name=SAY.save, exact=True)
         row = page.get_by_role("button", name=f"Bench place {i}", exact=False)
         start = time.perf_counter()
         save.click()
@@ -125,14 +147,14 @@ def _save_to_list(browser: Browser, url: str, runs: int) -> list[float]:
 
 
 def _unlock(page: Page) -> None:
-    home = page.get_by_role("button", name="Log checkpoint", exact=True)
+    home = page.get_by_role("button", name=SAY.quick_log, exact=True)
     for _ in range(3):  # a fill racing the first frame can be dropped: try again
-        box = page.get_by_role("textbox", name="Passphrase")
+        box = page.get_by_role("textbox", name=SAY.passphrase)
         box.wait_for(timeout=60_000)
         page.wait_for_timeout(300)
         box.fill(PASSPHRASE)
         page.wait_for_timeout(300)
-        page.get_by_role("button", name="Unlock", exact=True).click()
+        page.get_by_role("button", name=SAY.unlock, exact=True).click()
         try:
             home.wait_for(timeout=10_000)
             return
@@ -210,7 +232,10 @@ def main(argv: Sequence[str]) -> int:
     """Measure, print a table, end with one JSON line."""
     parser = argparse.ArgumentParser(prog="python -m bench ui")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--language", choices=sorted(LOCALES), default="en")
     args = parser.parse_args(list(argv))
+    global SAY
+    SAY = Words(args.language)
     if not Path(CHROMIUM).exists():
         print(f"chromium not found at {CHROMIUM}")
         return 2
@@ -218,6 +243,7 @@ def main(argv: Sequence[str]) -> int:
     print(f"{'figure':<28}{'value':>10}")
     for name, value in figures.items():
         print(f"{name:<28}{value:>10}")
+    print(f"language: {args.language} (browser locale {SAY.locale})")
     print("targets: interactive_ms <= 2500, save_to_list_ms <= 300")
     print(json.dumps(figures))
     return 0

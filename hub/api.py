@@ -19,6 +19,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.errors import HubError, unavailable
+from hub.exports import record_exports
 from hub.limits import BodyLimit, BodyRules, claimed_device
 from hub.service import Hub, RequestInfo
 from hub.throttle import EnrollThrottle, FailureWindow
@@ -31,6 +32,7 @@ from models.wire import (
     HubHello,
 )
 from models.wire.courier import COURIER_HEADER
+from models.wire.exports import EXPORTS_PATH, ExportAck
 
 __all__ = ["ErrorBody", "create_app"]
 
@@ -207,6 +209,15 @@ def create_app(hub: Hub) -> FastAPI:
         header = request.headers.get("authorization")
         body = hub.pack(header, request.url.path, version, _info(request))
         return Response(body, media_type="application/octet-stream")
+
+    @app.post(EXPORTS_PATH, response_model=ExportAck, responses=_ERRORS)
+    async def exports(request: Request) -> ExportAck:
+        """Record the exports a device made (counts only) in the audit log."""
+        body = await _read_body(request, hub.settings.max_body)
+        header = request.headers.get("authorization")
+        return await run_in_threadpool(
+            record_exports, hub, header, request.url.path, body, _info(request)
+        )
 
     # Streams its answer while the body arrives: a plain ASGI app as the route.
     app.router.routes.append(Route(UPLOAD_PATH, UploadEndpoint(hub), methods=["POST"]))

@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.errors import HubError
 from models.wire import UPLOAD_PATH, WireError, parse_auth
+from models.wire.exports import EXPORTS_PATH
 
 __all__ = ["BodyLimit", "BodyRules", "error_response", "route_limit"]
 
@@ -55,7 +56,7 @@ def route_limit(method: str, path: str, rules: BodyRules) -> int:
     """The most body bytes a route accepts; 0 for routes that take no body."""
     if method != "POST":
         return 0
-    if path in (SYNC_PATH, UPLOAD_PATH):
+    if path in (SYNC_PATH, UPLOAD_PATH, EXPORTS_PATH):
         return rules.max_body
     if path == ENROLL_PATH:
         return rules.max_enroll

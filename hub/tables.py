@@ -28,6 +28,7 @@ __all__ = [
     "counters",
     "devices",
     "enroll_codes",
+    "export_reports",
     "metadata",
     "nonces",
     "org",
@@ -211,6 +212,14 @@ audit_head = Table(
     Column("seq", BigInteger, nullable=False),
     Column("hash", LargeBinary, nullable=False),
     Column("sig", LargeBinary, nullable=False),
+)
+# Exports devices reported, by their own id: a resent report is recorded once.
+export_reports = Table(
+    "export_reports",
+    metadata,
+    Column("device", String(64), primary_key=True),
+    Column("id", String(32), primary_key=True),
+    Column("received_at", BigInteger, nullable=False),
 )
 device_quotas = Table(
     "device_quotas",

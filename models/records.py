@@ -69,6 +69,8 @@ class Place(SyncedRecord):
     private_per_team: ClassVar[bool] = True
 
     name: Name
+    # The district or zone it lies in: what a redacted export shows instead.
+    area: ShortText = ""
     coords: Coords | None = None
     notes: LongText = ""
 

@@ -19,6 +19,7 @@ class PlaceForm:
 
     id: str = ""
     name: str = ""
+    area: str = ""
     lat: str = ""
     lon: str = ""
     notes: str = ""
@@ -51,6 +52,7 @@ class PlaceService:
         return PlaceForm(
             id=str(place.id),
             name=place.name,
+            area=place.area,
             lat="" if coords is None else str(coords.lat),
             lon="" if coords is None else str(coords.lon),
             notes=place.notes,
@@ -73,7 +75,12 @@ class PlaceService:
         coords = None
         if lat is not None and lon is not None:
             coords = build(Coords, lat=lat, lon=lon)
-        fields = {"name": form.name.strip(), "coords": coords, "notes": form.notes}
+        fields = {
+            "name": form.name.strip(),
+            "area": form.area.strip(),
+            "coords": coords,
+            "notes": form.notes,
+        }
         if form.id:
             base = self._get(form.id)
             kept = base.model_dump(exclude=set(fields))

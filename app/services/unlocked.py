@@ -11,9 +11,11 @@ from app.readmodel import ReadModel
 from app.services.actors import ActorService
 from app.services.checkpoints import CheckpointService
 from app.services.contacts import ContactService
+from app.services.coordination import CoordinationService
 from app.services.courier import Courier, Sealer, open_session
 from app.services.drafts import DraftService
 from app.services.enroll import EnrollService
+from app.services.exports import ExportService
 from app.services.guidance import (
     GuidanceLibrary,
     GuidanceService,
@@ -53,6 +55,8 @@ class Services:
     sync: SyncService
     remote_wipe: RemoteWipe
     teams: TeamsService
+    exports: ExportService
+    coordination: CoordinationService
     outbox: OutboxService
     _sealer: Sealer | None = None
     _courier: Courier | None = None
@@ -189,6 +193,8 @@ def _build(
         sync=sync,
         remote_wipe=remote_wipe,
         teams=TeamsService(model),
+        exports=ExportService(store, model),
+        coordination=CoordinationService(store, model),
         outbox=OutboxService(store, model),
         _sealer=sealer,
         _courier=courier,

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from app.errors import RecordNotFound, ValidationFailed
+from app.services.digits import western_digits
 from models.text import CONTROL_CODE, is_clean
 
 __all__ = [
@@ -86,8 +87,8 @@ def require(errors: dict[str, str], field: str, value: str) -> None:
 def parse_date(
     text: str, field: str, errors: dict[str, str], *, required: bool = False
 ) -> dt.date | None:
-    """Parse ``YYYY-MM-DD``; record ``bad_date`` or ``required`` in ``errors``."""
-    text = text.strip()
+    """Parse ``YYYY-MM-DD`` (any digits); record ``bad_date`` or ``required``."""
+    text = western_digits(text).strip()
     if not text:
         if required:
             errors.setdefault(field, "required")
@@ -101,7 +102,7 @@ def parse_date(
 
 def parse_datetime(text: str, field: str, errors: dict[str, str]) -> dt.datetime | None:
     """Parse an ISO date and time (local time when no zone); record ``bad_date``."""
-    text = text.strip()
+    text = western_digits(text).strip()
     if not text:
         errors.setdefault(field, "required")
         return None
@@ -115,10 +116,10 @@ def parse_datetime(text: str, field: str, errors: dict[str, str]) -> dt.datetime
 
 def parse_minutes(text: str, field: str, errors: dict[str, str]) -> int | None:
     """Parse a whole number of minutes (blank means unknown)."""
-    text = text.strip()
+    text = western_digits(text).strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         errors.setdefault(field, "not_a_number")
         return None
     return int(text)
@@ -126,7 +127,7 @@ def parse_minutes(text: str, field: str, errors: dict[str, str]) -> int | None:
 
 def parse_coord(text: str, field: str, errors: dict[str, str]) -> float | None:
     """Parse a decimal degree (blank means none)."""
-    text = text.strip().replace(",", ".")
+    text = western_digits(text).strip().replace(",", ".")
     if not text:
         return None
     try:

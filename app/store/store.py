@@ -199,6 +199,14 @@ class Store:
         with self._parts()[0].writing() as conn:
             self.put_meta(conn, name, value)
 
+    def update_meta(self, name: str, change: Callable[[Any], Any]) -> Any:
+        """Replace a sealed value by ``change(old)`` in one write transaction, so
+        two sessions adding to the same list never lose each other's entry."""
+        with self._parts()[0].writing() as conn:
+            value = change(self._meta_in(conn, name))
+            self.put_meta(conn, name, value)
+        return value
+
     def put_meta(self, conn: Connection, name: str, value: Any) -> None:
         """Write a sealed value inside an open write transaction."""
         keys = self._parts()[1]

@@ -32,6 +32,7 @@ from models.wire import (
     b64d,
 )
 from models.wire.courier import COURIER_HEADER
+from models.wire.exports import EXPORTS_PATH, ExportAck
 
 __all__ = ["HubClient", "connect"]
 
@@ -198,6 +199,13 @@ class HubClient:
                 raise HubBusy(last.status, last.error, wait)
             raise Rejected(last.status or 400, last.error)
         return last
+
+    def report_exports(self, body: bytes, *, authorization: str) -> ExportAck:
+        """``POST /v1/exports``: what this device exported (counts only)."""
+        headers = {"content-type": "application/json", "authorization": authorization}
+        return _json(
+            self._send("POST", EXPORTS_PATH, content=body, headers=headers), ExportAck
+        )
 
     def download(self, path: str, *, authorization: str) -> bytes:
         """A signed ``GET`` of opaque bytes (guidance packs)."""

@@ -9,6 +9,7 @@ run cut at any point resumes where it stopped, and nothing is applied twice.
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -27,7 +28,8 @@ from app.store.sendqueue import QueueFile
 from app.sync.apply import CURSOR_META, apply_registry, apply_sealed, pending_overrides
 from app.sync.client import HubClient
 from app.sync.enroll import OFFSET_META
-from app.sync.errors import BatchConflict, Revoked, StaleClock
+from app.sync.errors import BatchConflict, HubBusy, Revoked, StaleClock
+from app.sync.exports import send_reports
 from app.sync.identity import RECORDS_KEY_META, Identity, load_identity, sign_request
 from app.sync.outbox import (
     HELD_META,
@@ -78,6 +80,7 @@ __all__ = [
 LAST_SUCCESS_META = "sync.last_success"
 REFUSED_PACK_META = "sync.refused_pack"
 _MAX_CONFLICTS = 3
+log = logging.getLogger("parley.sync")
 
 
 @dataclass
@@ -102,6 +105,8 @@ class SyncReport:
     batch_size: int = 0
     # Exchanges that completed in this run (a cut run may still have moved data).
     exchanges: int = 0
+    # Exports reported to the hub's audit log in this run.
+    exports: int = 0
 
 
 class SyncEngine:
@@ -200,10 +205,21 @@ class SyncEngine:
                 progress(replace(report))
             if not more:
                 break
+        self._report_exports(identity, report)
         report.purged = purge_due(self.store, now_ms=self._now())
         self.store.set_meta(LAST_SUCCESS_META, self._now())
         report.done = True
         return report
+
+    def _report_exports(self, identity: Identity, report: SyncReport) -> None:
+        """Tell the hub's audit log about exports; a failure keeps them queued
+        for the next run and does not undo the records this run moved."""
+        try:
+            report.exports = send_reports(
+                self.store, self.client, identity, now_ms=self._now()
+            )
+        except (HubUnreachable, HubBusy, Rejected, ProtocolError) as exc:
+            log.warning("export reports wait: %s", type(exc).__name__)
 
     def _count(self, report: SyncReport, start: tuple[int, int, int]) -> None:
         report.requests = self.client.requests - start[0]

@@ -23,6 +23,11 @@ from app.ui.views import (
     actors,
     checkpoint,
     contact,
+    coord,
+    coord_actor,
+    coord_alerts,
+    coord_duplicates,
+    coord_reports,
     guide,
     guide_card,
     guide_pick,
@@ -66,6 +71,7 @@ def default_routes() -> Routes:
         Route("/teams", teams.TeamsScreen, parent="/sync"),
         Route("/outbox", outbox.OutboxScreen, parent="/sync"),
         Route("/teams/record", records.RecordScreen, parent="/teams", needs=ID),
+        *coordination_routes(),
     ]
     # Screens that work before the session's records are loaded.
     at_once = [
@@ -79,6 +85,38 @@ def default_routes() -> Routes:
         early("/sync", sync.SyncScreen, parent="/"),
     ]
     return Routes([*screens, *at_once])
+
+
+def coordination_routes() -> list[Route]:
+    """The coordinator's screens (a field device's navigation does not show them)."""
+    cell, actor = ("actor", "team"), ("actor",)
+    return [
+        Route("/coord", coord.OverviewScreen, tab=5),
+        Route("/coord/cell", coord.CellScreen, parent="/coord", needs=cell),
+        Route(
+            "/coord/cell/record",
+            records.RecordScreen,
+            parent="/coord/cell",
+            needs=("id", *cell),
+        ),
+        Route("/coord/actor", coord_actor.ProfileScreen, parent="/coord", needs=actor),
+        Route(
+            "/coord/actor/record",
+            records.RecordScreen,
+            parent="/coord/actor",
+            needs=("id", *actor),
+        ),
+        Route("/coord/duplicates", coord_duplicates.DuplicatesScreen, parent="/coord"),
+        Route("/coord/alerts", coord_alerts.AlertsScreen, parent="/coord"),
+        Route(
+            "/coord/alerts/record",
+            records.RecordScreen,
+            parent="/coord/alerts",
+            needs=ID,
+        ),
+        Route("/coord/access", coord_reports.AccessScreen, parent="/coord"),
+        Route("/coord/export", coord_reports.ExportScreen, parent="/coord"),
+    ]
 
 
 def early(path: str, screen: ScreenFactory, **more: Any) -> Route:

@@ -14,6 +14,7 @@ import flet as ft
 
 from app.errors import AppError
 from app.services import Services, SyncStatus, VaultGate
+from app.ui.i18n.language import Language
 from app.ui.state import SessionState
 
 __all__ = ["Handler", "Host", "LockHost"]
@@ -38,6 +39,20 @@ class Host(Protocol):
     def records_ready(self) -> bool:
         """True once the session's records are loaded; when False, the screen on
         display is redrawn by itself as soon as they are."""
+        ...
+
+    @property
+    def language(self) -> Language:
+        """The language this session is shown in."""
+        ...
+
+    @property
+    def languages(self) -> list[Language]:
+        """Every language the person can pick."""
+        ...
+
+    def use_language(self, language: Language) -> None:
+        """Show this session (only this one) in ``language`` from now on."""
         ...
 
     @property

@@ -26,7 +26,7 @@ from app.errors import AppError, StoreLocked
 from app.services import Services, SyncStatus, VaultGate
 from app.settings import Settings
 from app.ui.feedback import Feedback
-from app.ui.messages import Language, t, use_language
+from app.ui.messages import LANGUAGES, Language, best_match, t, use_language
 from app.ui.routes import Routes
 from app.ui.screen import FormScreen, Screen
 from app.ui.state import SessionState
@@ -56,8 +56,13 @@ _VIEW_PARTS = (
     "on_confirm_pop",
 )
 _HISTORY = 100
+LANGUAGE_CODES = tuple(LANGUAGES)
 #: Builds a view the shell shows outside the route table (lock, loading).
 ViewFactory = Callable[["Shell", str], ft.View]
+
+
+def _tag(locale: ft.Locale) -> str:
+    return "-".join(p for p in (locale.language_code, locale.country_code) if p)
 
 
 def _refill(target: ft.View, source: ft.View) -> ft.View:
@@ -104,6 +109,8 @@ class Shell(Feedback):
         # once they are.
         self._awaiting_records = False
         self._stop_records: Callable[[], None] | None = None
+        # Until the person picks a language, the session follows the device's.
+        self._language_chosen = language is not None
         self.language = use_language(page, language)
 
     # -- start ---------------------------------------------------------------------
@@ -111,8 +118,8 @@ class Shell(Feedback):
     def start(self) -> None:
         """Wire page events, show the first screen, start the idle clock."""
         apply_theme(self.page)
-        self.page.title = t("app.title")
-        self.page.rtl = self.language.rtl
+        self._show_language()
+        self.page.on_locale_change = self._on_locale_change
         self.page.on_route_change = self._on_route_change
         self.page.on_view_pop = self._on_view_pop
         self.page.on_app_lifecycle_state_change = self._on_lifecycle
@@ -124,6 +131,8 @@ class Shell(Feedback):
         self.render(path_of(self.page.route or "/"))
         if self._tick_s:
             self.page.run_task(self._ticker)
+        if not self._language_chosen:
+            self.page.run_task(self._follow_device_language)
 
     def _watch_activity(self) -> None:
         # Every event the client sends (tap, typing, scrolling...) is activity.
@@ -137,15 +146,60 @@ class Shell(Feedback):
         session.dispatch_event = dispatch  # type: ignore[assignment, method-assign]
 
     def use_language(self, language: Language) -> None:
-        """Show this session (only this one) in ``language`` from now on.
+        """Show this session (only this one) in ``language`` from now on; the
+        device's language is no longer followed.
 
         Call it from one of this session's event handlers (a settings choice):
         text is looked up for the session whose event is being handled.
         """
+        self._language_chosen = True
+        self._switch_language(language)
+
+    def _switch_language(self, language: Language) -> None:
         self.language = use_language(self.page, language)
-        self.page.rtl = language.rtl
-        self.page.title = t("app.title")
+        self._show_language()
+        if self._services is not None:
+            self._services.guidance.read_in(language.code)
         self.refresh()
+
+    def _show_language(self) -> None:
+        language = self.language
+        self.page.title = t("app.title")
+        self.page.rtl = language.rtl
+        # Flutter's own words (date pickers, tooltips) and direction follow it.
+        self.page.locale_configuration = ft.LocaleConfiguration(
+            supported_locales=[ft.Locale(code) for code in LANGUAGE_CODES],
+            current_locale=ft.Locale(language.code),
+        )
+
+    async def _follow_device_language(self) -> None:
+        """Start in the device's (browser's) language when Parley speaks it."""
+        try:
+            info = await self.page.get_device_info()
+        except Exception as error:  # an old client or no answer: stay as we are
+            log.info("device language unknown (%s)", type(error).__name__)
+            return
+        if info is None:
+            return
+        tags = [_tag(locale) for locale in info.locales or []]
+        tags += list(getattr(info, "languages", None) or [])
+        self._follow(tags)
+
+    def _on_locale_change(self, e: ft.LocaleChangeEvent) -> None:
+        self._follow([_tag(locale) for locale in e.locales])
+
+    def _follow(self, tags: list[str]) -> None:
+        if self._closed or self._language_chosen:
+            return
+        found = best_match(tags)
+        if found.code != self.language.code:
+            self._switch_language(found)
+            self.update()
+
+    @property
+    def languages(self) -> list[Language]:
+        """Every language the person can pick."""
+        return list(LANGUAGES.values())
 
     # -- Host ----------------------------------------------------------------------
 
@@ -210,6 +264,7 @@ class Shell(Feedback):
     def opened(self, services: Services) -> None:
         """Called by the unlock screen: keep the services, go back to work."""
         self._services = services
+        services.guidance.read_in(self.language.code)
         self._stop_records = services.on_records_changed(self._records_changed)
         if self._bridge is not None:
             self._bridge.detach()

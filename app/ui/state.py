@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from app.services.guidance import ConsultTarget
 
-__all__ = ["GuideState", "RecordsState", "SessionState"]
+__all__ = ["CoordState", "GuideState", "RecordsState", "SessionState"]
 
 #: Steps kept in the guide's back trail.
 TRAIL_LIMIT = 50
@@ -62,8 +62,19 @@ class GuideState:
 
 
 @dataclass
+class CoordState:
+    """The coordination screens' filters (codes; ``""`` for any)."""
+
+    period: str = ""  # "", "30", "90", "365": the last N days
+    actor_type: str = ""
+    issue: str = ""
+    method: str = ""
+
+
+@dataclass
 class SessionState:
     """Everything screens of one session remember; a new one after each lock."""
 
     records: RecordsState = field(default_factory=RecordsState)
     guide: GuideState = field(default_factory=GuideState)
+    coord: CoordState = field(default_factory=CoordState)

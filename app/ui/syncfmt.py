@@ -52,7 +52,7 @@ def progress(status: SyncStatus) -> Progress | None:
         return None
     total = max(report.records_total, report.records_sent)
     fraction = report.records_sent / total if total else None
-    records = t("sync.progress_records", sent=report.records_sent, total=total)
+    records = tn("sync.progress_records", total, sent=report.records_sent, total=total)
     if report.done and status.state is not SyncState.RUNNING and status.pending:
         # The last run is over but changes wait (saved since, or held back): the
         # bar shows what is really left, never a full bar over "0 of 0".

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import flet as ft
 
-__all__ = ["FONT", "GAP", "TAP", "TEXT", "TEXT_SMALL", "apply_theme", "tone"]
+__all__ = [
+    "FONT",
+    "FONT_FILE",
+    "GAP",
+    "TAP",
+    "TEXT",
+    "TEXT_SMALL",
+    "apply_theme",
+    "tone",
+]
 
 FONT = "AppSans"
+#: Noto Sans + Noto Sans Arabic in one file (assets/fonts/README.md).
+FONT_FILE = "fonts/ParleySans-Regular.ttf"
 TAP = 48  # smallest touch target, in logical pixels
 GAP = 12
 TEXT = 17
@@ -29,7 +40,7 @@ def tone(name: str) -> tuple[str, str]:
 
 def apply_theme(page: ft.Page) -> None:
     """Set the bundled font (Latin and Arabic) and a high-contrast light theme."""
-    page.fonts = {FONT: "fonts/DejaVuSans.ttf"}
+    page.fonts = {FONT: FONT_FILE}
     page.theme_mode = ft.ThemeMode.LIGHT
     page.theme = ft.Theme(
         font_family=FONT,

@@ -109,8 +109,15 @@ class Tabs:
         self.net = Net()
         self.contexts: list[object] = []
 
-    def open(self) -> Page:
-        ctx = self.browser.new_context(viewport={"width": 390, "height": 844})
+    def open(
+        self, locale: str = "en-US", *, width: int = 390, height: int = 844
+    ) -> Page:
+        """A new device whose browser speaks ``locale`` (the app follows it)."""
+        ctx = self.browser.new_context(
+            viewport={"width": width, "height": height},
+            locale=locale,
+            accept_downloads=True,
+        )
         self.contexts.append(ctx)
         local = f"http://127.0.0.1:{self.server.port}"
 

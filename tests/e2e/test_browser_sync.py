@@ -75,7 +75,7 @@ def test_connect_log_and_sync_now_shows_the_synced_state(
     )
     expect(page.get_by_text("Up to date")).to_be_visible()
     expect(page.get_by_text("Last sync just now")).to_be_visible()
-    expect(page.get_by_text("1 of 1 changes sent")).to_be_visible()
+    expect(page.get_by_text("1 of 1 change sent")).to_be_visible()
     expect(toast(page, "Saved as draft. Complete it later.")).to_be_hidden(
         timeout=10_000
     )

@@ -36,6 +36,11 @@ def _params(shell: Any) -> dict[str, dict[str, str]]:
         "/actor/edit": {"id": actor},
         "/place/edit": {"id": place},
         "/guide/card": {"card": "method-direct_dialogue"},
+        "/coord/cell": {"actor": actor, "team": "north"},
+        "/coord/cell/record": {"id": contact, "actor": actor, "team": "north"},
+        "/coord/actor": {"actor": actor},
+        "/coord/actor/record": {"id": contact, "actor": actor},
+        "/coord/alerts/record": {"id": contact},
     }
 
 

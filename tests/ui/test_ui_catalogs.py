@@ -259,3 +259,15 @@ def test_the_scan_catches_a_literal_label(tmp_path: Path) -> None:
     assert isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
     assert _called(node.value) == ("TextField", True)
     assert _words(node.value.keywords[0].value) == ["Name"]
+
+
+def test_views_write_dates_and_times_only_through_babel() -> None:
+    # Dates, times and numbers are shown through app.ui.formats (Babel, CLDR).
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in _view_files()
+        if path.name != "formats.py"
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if "strftime(" in line or "%Y" in line or "%H:%M" in line
+    ]
+    assert offenders == []

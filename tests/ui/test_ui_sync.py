@@ -215,7 +215,7 @@ async def test_status_reaches_controls_only_on_the_sessions_event_loop(
     worker = threading.Thread(target=services.sync.run_blocking)
     worker.start()
     await until(tab, lambda: not worker.is_alive(), "run finished")
-    await until(tab, lambda: tab.has_text("1 of 1 changes sent"), "progress drawn")
+    await until(tab, lambda: tab.has_text("1 of 1 change sent"), "progress drawn")
     assert len(drawn_on) >= 2  # once at build, then for the worker's statuses
     assert set(drawn_on) == {threading.main_thread()}
     await lock(tab)

@@ -69,6 +69,7 @@ class PlaceFormScreen(FormScreen):
         )
         self.base_id = base.id
         self.name = field(t("place.name"))
+        self.area = field(t("place.area"))
         self.lat = field(t("place.lat"), number=True)
         self.lon = field(t("place.lon"), number=True)
         self.notes = field(t("place.notes"), multiline=True)
@@ -84,6 +85,7 @@ class PlaceFormScreen(FormScreen):
             PlaceForm(
                 id=self.base_id,
                 name=self.name.value or "",
+                area=self.area.value or "",
                 lat=self.lat.value or "",
                 lon=self.lon.value or "",
                 notes=self.notes.value or "",
@@ -95,6 +97,7 @@ class PlaceFormScreen(FormScreen):
         form = PlaceForm(**values)
         self.name.value, self.lat.value = form.name, form.lat
         self.lon.value, self.notes.value = form.lon, form.notes
+        self.area.value = form.area
 
     def body(self) -> list[ft.Control]:
         """The fields and the privacy note."""
@@ -103,6 +106,7 @@ class PlaceFormScreen(FormScreen):
                 self.shell, visible=self.restored, on_discard=self.discard_draft
             ),
             self.name,
+            self.area,
             note(t("place.coords_note")),
             self.lat,
             self.lon,

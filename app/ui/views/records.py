@@ -9,6 +9,7 @@ import flet as ft
 
 from app.errors import AppError
 from app.services import RecordFilter, RecordRow, Revision, listed_kinds, statuses
+from app.services.digits import western_digits
 from app.ui.components.chips import ChipGroup
 from app.ui.components.picker import Picker
 from app.ui.components.records import (
@@ -40,8 +41,9 @@ PAGE = 20
 
 
 def _date(text: str) -> dt.date | None:
+    text = western_digits(text).strip()
     try:
-        return dt.date.fromisoformat(text.strip()) if text.strip() else None
+        return dt.date.fromisoformat(text) if text else None
     except ValueError:
         return None
 

@@ -45,6 +45,12 @@ class SettingsScreen(Screen):
             selected=[str(limit) if limit else "off"],
             on_change=shell.guard(self._wipe_changed),
         )
+        self.language = ChipGroup(
+            [language.code for language in shell.languages],
+            labels={language.code: language.name for language in shell.languages},
+            selected=[shell.language.code],
+            on_change=shell.guard(self._language_changed),
+        )
         self.wipe_current = field(t("settings.current"), password=True)
         self.current = field(t("settings.current"), password=True)
         self.new = field(t("settings.new"), password=True)
@@ -58,6 +64,17 @@ class SettingsScreen(Screen):
         return t("settings.title")
 
     # -- chips ---------------------------------------------------------------------
+
+    def _language_changed(self) -> None:
+        chosen = self.language.value
+        if not chosen:  # tapping the chosen chip again keeps it
+            self.language.toggle(self.shell.language.code)
+            return
+        found = {language.code: language for language in self.shell.languages}
+        if chosen == self.shell.language.code or chosen not in found:
+            return
+        self.shell.use_language(found[chosen])
+        self.shell.toast(t("settings.language_saved"))
 
     def _idle_changed(self) -> None:
         if not self.idle.value:  # tapping the chosen chip again keeps it
@@ -166,6 +183,8 @@ class SettingsScreen(Screen):
 
         level = self.services.security.protection().value
         return [
+            section_title(t("settings.language")),
+            self.language.control,
             *hub_entry(self),
             section_title(t("settings.protection")),
             note(t(f"settings.protection.{level}")),

@@ -34,9 +34,16 @@ def upgrade() -> None:
         sa.Column("hash", sa.LargeBinary, nullable=False),
         sa.Column("sig", sa.LargeBinary, nullable=False),
     )
+    op.create_table(
+        "export_reports",
+        sa.Column("device", sa.String(64), primary_key=True),
+        sa.Column("id", sa.String(32), primary_key=True),
+        sa.Column("received_at", sa.BigInteger, nullable=False),
+    )
     op.bulk_insert(head, [{"id": 1, "seq": 0, "hash": bytes(32), "sig": b""}])
 
 
 def downgrade() -> None:
+    op.drop_table("export_reports")
     op.drop_table("audit_head")
     op.drop_table("audit_log")
