@@ -5,6 +5,7 @@ from models.hlc import Hlc, HybridClock
 from models.records import (
     RECORD_TYPES,
     Actor,
+    Briefing,
     CheckpointLog,
     Commitment,
     Contact,
@@ -17,6 +18,7 @@ from models.records import (
 __all__ = [
     "RECORD_TYPES",
     "Actor",
+    "Briefing",
     "CheckpointLog",
     "Commitment",
     "Contact",

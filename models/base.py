@@ -26,6 +26,7 @@ class RecordKind(StrEnum):
     CHECKPOINT = "checkpoint"
     CONTACT = "contact"
     FOLLOW_UP = "follow_up"
+    BRIEFING = "briefing"
 
 
 class SyncedRecord(SQLModel):
@@ -43,6 +44,9 @@ class SyncedRecord(SQLModel):
     # True: one sealed cell per author team (notes on a shared registry entry);
     # False: one sealed cell for the record (a follow-up, sealed to its team).
     private_per_team: ClassVar[bool] = False
+    # True: only a coordinator's device may write it; a device refuses one whose
+    # signer's certificate says otherwise (a coordinator's briefing to a team).
+    coordinator_only: ClassVar[bool] = False
 
     id: uuid.UUID = Field(default_factory=new_id)
     rev: uuid.UUID = Field(default_factory=new_id)

@@ -34,6 +34,7 @@ __all__ = [
     "NAME_MAX",
     "TEXT_MAX",
     "Actor",
+    "Briefing",
     "CheckpointLog",
     "Commitment",
     "Contact",
@@ -188,7 +189,24 @@ class FollowUp(SyncedRecord):
     status: FollowUpStatus = FollowUpStatus.OPEN
 
 
-Record = Actor | Place | CheckpointLog | Contact | FollowUp
+class Briefing(SyncedRecord):
+    """A coordinator's "before you go" note on an actor, for one team (``team``).
+
+    What other teams agreed or asked, what to avoid: read by that team's devices
+    when they log a contact or a crossing with the actor. The hub routes it by
+    team and sees nothing else; only a coordinator's device may write one.
+    """
+
+    kind: ClassVar[RecordKind] = RecordKind.BRIEFING
+    sealed: ClassVar[bool] = False
+    private: ClassVar[frozenset[str]] = frozenset({"actor_id", "text"})
+    coordinator_only: ClassVar[bool] = True
+
+    actor_id: uuid.UUID | None = None
+    text: LongText = ""
+
+
+Record = Actor | Place | CheckpointLog | Contact | FollowUp | Briefing
 
 RECORD_TYPES: dict[RecordKind, type[SyncedRecord]] = {
     RecordKind.ACTOR: Actor,
@@ -196,4 +214,5 @@ RECORD_TYPES: dict[RecordKind, type[SyncedRecord]] = {
     RecordKind.CHECKPOINT: CheckpointLog,
     RecordKind.CONTACT: Contact,
     RecordKind.FOLLOW_UP: FollowUp,
+    RecordKind.BRIEFING: Briefing,
 }

@@ -6,7 +6,16 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from models import Actor, CheckpointLog, Commitment, Contact, Coords, FollowUp, Place
+from models import (
+    Actor,
+    Briefing,
+    CheckpointLog,
+    Commitment,
+    Contact,
+    Coords,
+    FollowUp,
+    Place,
+)
 from models.enums import (
     AccessConstraint,
     ActorType,
@@ -68,6 +77,11 @@ def make_follow_up(**overrides: Any) -> FollowUp:
     return FollowUp(**(fields | overrides))
 
 
+def make_briefing(**overrides: Any) -> Briefing:
+    """A coordinator's "before you go" note for the north team."""
+    return Briefing(**({"team": "north", "text": "Go by the east road"} | overrides))
+
+
 def marked_records(marker: str) -> list[Any]:
     """One record of every kind with ``marker`` in every text field."""
     return [
@@ -83,4 +97,5 @@ def marked_records(marker: str) -> list[Any]:
             commitments=[Commitment(text=marker)],
         ),
         make_follow_up(title=marker),
+        make_briefing(text=marker),
     ]

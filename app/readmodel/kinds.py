@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from models import (
     RECORD_TYPES,
     Actor,
+    Briefing,
     CheckpointLog,
     Commitment,
     Contact,
@@ -382,9 +383,16 @@ PLACE: RecordType[Place] = RecordType(
     names=lambda place: (place.name,),
 )
 
+BRIEFING: RecordType[Briefing] = RecordType(
+    Briefing,
+    icon="TIPS_AND_UPDATES",
+    refs=("actor_id",),
+    title=lambda note: Text("row.briefing"),
+)
+
 #: Every record type, by kind. Listed types come in the order filters show them.
 TYPES: dict[RecordKind, RecordType[Any]] = {
-    spec.kind: spec for spec in (CHECKPOINT, CONTACT, FOLLOW_UP, ACTOR, PLACE)
+    spec.kind: spec for spec in (CHECKPOINT, CONTACT, FOLLOW_UP, ACTOR, PLACE, BRIEFING)
 }
 assert set(TYPES) == set(RECORD_TYPES), "every model needs its RecordType"
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from app.errors import RecordNotFound, ValidationFailed
 from app.readmodel import Option, ReadModel, RecordRow
+from app.services.briefings import BriefingNote, notes_on
 from app.services.validation import build, optional_id, parse_id, require
 from app.store import Store
 from models import Actor
@@ -49,6 +50,8 @@ class ActorPage:
     form: ActorForm
     parent_name: str
     timeline: list[RecordRow] = field(default_factory=list)
+    # "Before you go": what the coordinators sent this team about the actor.
+    briefings: list[BriefingNote] = field(default_factory=list)
 
 
 def split_aliases(text: str) -> list[str]:
@@ -175,8 +178,21 @@ class ActorService:
         actor = self._get(actor_id)
         involved = self._model.rows_referring("actor_id", actor.id)
         return ActorPage(
-            _to_form(actor), self._model.name_of(actor.parent_id), involved
+            _to_form(actor),
+            self._model.name_of(actor.parent_id),
+            involved,
+            notes_on(self._model, actor.id),
         )
+
+    def briefings(self, actor_id: str) -> list[BriefingNote]:
+        """The "before you go" notes on an actor (merges followed), newest first;
+        none for an empty or unknown id (a form with no actor picked yet)."""
+        try:
+            target = optional_id(actor_id)
+        except RecordNotFound:
+            return []
+        found = self._model.record(Actor, target) if target else None
+        return notes_on(self._model, found.id) if found else []
 
     def _get(self, actor_id: str) -> Actor:
         actor = self._model.record(Actor, parse_id(actor_id))

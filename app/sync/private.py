@@ -111,16 +111,20 @@ class PrivateOpener:
         """Open one envelope and check its author could have written it there.
 
         A team cell holds only its own team's envelope; a follow-up's only one
-        from a device of its team or a coordinator. Anything else is refused as
-        forged (the hub moved or invented it).
+        from a device of its team or a coordinator; a briefing's only one from a
+        coordinator. Anything else is refused as forged (the hub moved or
+        invented it, or a field device wrote what it may not).
         """
         if not isinstance(box, bytes):
             raise ValueError("envelope")
         context = private_context(kind, record_id.hex, _op_of(cell))
         opened = open_sealed_value(self.keys, self.identity, box, context=context)
         author = opened.author
-        if cell == SEALED_OP:
-            allowed = author.team == team or author.role == Role.COORDINATOR.value
+        coordinator = author.role == Role.COORDINATOR.value
+        if RECORD_TYPES[kind].coordinator_only:
+            allowed = coordinator
+        elif cell == SEALED_OP:
+            allowed = author.team == team or coordinator
         else:
             allowed = cell == team_cell(author.team)
         if not allowed:

@@ -56,7 +56,9 @@ class Stream(StrEnum):
 # -- push ----------------------------------------------------------------------------
 
 # Kinds the hub can read and merge per field; the other kinds travel sealed.
-REGISTRY_KINDS = frozenset({RecordKind.ACTOR, RecordKind.PLACE, RecordKind.FOLLOW_UP})
+REGISTRY_KINDS = frozenset(
+    {RecordKind.ACTOR, RecordKind.PLACE, RecordKind.FOLLOW_UP, RecordKind.BRIEFING}
+)
 _NOT_OPS = frozenset({"id", "rev", "parents", "hlc", "device", "aliases"})
 
 

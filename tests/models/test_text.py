@@ -25,6 +25,7 @@ REQUIRED: dict[RecordKind, dict[str, Any]] = {
     },
     RecordKind.CONTACT: {"on": dt.date(2024, 6, 1)},
     RecordKind.FOLLOW_UP: {"title": "Call back", "contact_id": uuid.uuid4()},
+    RecordKind.BRIEFING: {"text": "Go by the east road", "actor_id": uuid.uuid4()},
 }
 
 

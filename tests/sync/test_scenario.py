@@ -4,21 +4,28 @@ Two field devices in different teams meet one armed group, one of them under
 another spelling of its name, on the same issue; south records a staff-safety
 flag. The coordinator syncs and reads the overview, the duplicate suggestion,
 the merged actor's timeline and the alerts; it assigns a follow-up to south,
-which reaches south's devices only.
+which reaches south's devices only, and a "before you go" note on the actor,
+which each field device shows after its next sync (the hub never reads it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 
+from app.errors import ValidationFailed
 from app.readmodel import ReadModel
+from app.services.actors import ActorService
 from app.services.coordination import CoordinationService
 from app.store import Store
-from models import Actor, Contact, FollowUp
+from hub import tables
+from hub.service import Hub
+from models import Actor, Briefing, Contact, FollowUp
 from models.enums import (
     ActorType,
     Approach,
@@ -55,6 +62,29 @@ def _service(store: Store) -> Iterator[CoordinationService]:
         yield CoordinationService(store, model, today=lambda: D)
     finally:
         model.close()
+
+
+def _briefings(device: Device, actor: Actor) -> list[tuple[str, str]]:
+    """What the device's actor page and forms show for ``actor``."""
+    model = ReadModel(device.store)
+    model.build()
+    try:
+        actors = ActorService(device.store, model)
+        page = actors.page(str(actor.id))
+        shown = [(n.team, n.text) for n in page.briefings]
+        assert [(n.team, n.text) for n in actors.briefings(str(actor.id))] == shown
+        return shown
+    finally:
+        model.close()
+
+
+def _hub_text(hub: Hub) -> bytes:
+    out = b""
+    with hub.db.read() as conn:
+        for table in (tables.reg_fields, tables.reg_losers, tables.reg_records):
+            for row in conn.execute(select(table)):
+                out += repr(tuple(row)).encode()
+    return out
 
 
 @pytest.fixture
@@ -172,11 +202,14 @@ def test_a_follow_up_the_coordinator_assigns_reaches_that_team_only(
     scenario: Scenario,
 ) -> None:
     s = scenario
-    task = s.coord.store.save(
-        FollowUp(
-            actor_id=s.named.id, title="Ask about the detained drivers", team="south"
-        )
+    assert s.service.field_teams() == ["north", "south"]
+    task_id = s.service.assign(
+        actor_id=str(s.named.id),
+        team="south",
+        title="Ask about the detained drivers",
+        due="2026-03-20",
     )
+    (task,) = [f for f in s.coord.store.records(FollowUp) if str(f.id) == task_id]
     s.coord.sync()
     s.north.sync()
     s.south.sync()
@@ -184,3 +217,74 @@ def test_a_follow_up_the_coordinator_assigns_reaches_that_team_only(
         (f.id, f.title, f.actor_id, f.team) for f in s.south.store.records(FollowUp)
     ] == [(task.id, task.title, s.named.id, "south")]
     assert s.north.store.records(FollowUp) == []
+
+
+def test_a_follow_up_goes_only_to_a_known_team_with_a_title(
+    scenario: Scenario,
+) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        scenario.service.assign(
+            actor_id=str(scenario.named.id), team="west", title=" ", due="soon"
+        )
+    assert err.value.fields == {
+        "team": "bad_choice",
+        "title": "required",
+        "due": "bad_date",
+    }
+
+
+def test_before_you_go_note_reaches_every_field_team_sealed(
+    scenario: Scenario, hub: Hub
+) -> None:
+    s = scenario
+    s.service.merge(keep=str(s.named.id), drop=str(s.alias.id))
+    marker = f"M{uuid.uuid4().hex[:12]}"
+    text = f"South was threatened on 2 March. Do not offer anything in return. {marker}"
+    assert s.service.brief(actor_id=str(s.named.id), text=text) == ["north", "south"]
+    assert s.service.briefing(str(s.alias.id)) == text
+    for device in (s.north, s.south):  # before their next sync: nothing yet
+        assert _briefings(device, s.named) == []
+    s.coord.sync()
+    for device in (s.north, s.south):
+        device.sync()
+    assert _briefings(s.north, s.named) == [("north", text)]
+    # South picked the group under its alias: the note follows the merge.
+    assert _briefings(s.south, s.alias) == [("south", text)]
+    assert marker.encode() not in _hub_text(hub)
+    # A new text replaces the note; an empty one withdraws it.
+    s.service.brief(actor_id=str(s.named.id), text="Talks resumed.")
+    s.coord.sync()
+    s.north.sync()
+    assert _briefings(s.north, s.named) == [("north", "Talks resumed.")]
+    s.service.brief(actor_id=str(s.named.id), text="")
+    s.coord.sync()
+    s.north.sync()
+    assert _briefings(s.north, s.named) == []
+    assert len(s.north.store.records(Briefing)) == 1
+
+
+def test_a_briefing_written_by_a_field_device_is_never_shown(
+    devices: DeviceFactory,
+) -> None:
+    north, north2 = devices("n1"), devices("n2")
+    coord = devices("c1", team="hq", role=Role.COORDINATOR)
+    actor = north.store.save(Actor(name="Brigade 7"))
+    north2.sync()
+    north.store.save(Briefing(actor_id=actor.id, team="north", text="forged"))
+    north.sync()
+    report = north2.engine.run_once()
+    assert north2.store.records(Briefing) == [] and report.unreadable == 1
+    coord.sync()
+    assert coord.store.records(Briefing) == []
+
+
+def test_only_a_coordinator_sends_a_briefing(devices: DeviceFactory) -> None:
+    north = devices("n1")
+    actor = north.store.save(Actor(name="Brigade 7"))
+    for service in _service(north.store):
+        with pytest.raises(ValidationFailed) as err:
+            service.brief(actor_id=str(actor.id), text="go around")
+        assert err.value.fields == {"brief": "coordinator_only"}
+        with pytest.raises(ValidationFailed) as err:
+            service.assign(actor_id=str(actor.id), team="north", title="x")
+        assert err.value.fields == {"assign": "coordinator_only"}

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from app.errors import RecordNotFound, ValidationFailed
 from app.readmodel import ReadModel, RecordRow
+from app.services.briefings import briefings_on
 from app.services.coordination.access import AccessReport, build_access
 from app.services.coordination.alerts import Alert, AlertSettings, build_alerts
 from app.services.coordination.duplicates import Suggestion, suggest
@@ -29,10 +31,12 @@ from app.services.coordination.overview import (
     matches,
 )
 from app.services.coordination.profile import ActorProfile, build_profile
-from app.services.validation import build, parse_id
+from app.services.validation import build, parse_date, parse_id, require
 from app.store import Store
 from app.sync.identity import load_identity
-from models import Actor, CheckpointLog, Contact
+from app.sync.sealing import directory_certificates
+from models import Actor, Briefing, CheckpointLog, Contact, FollowUp
+from models.enums import Role
 
 __all__ = [
     "AccessReport",
@@ -177,6 +181,79 @@ class CoordinationService:
             raise RecordNotFound()
         return found
 
+    # -- briefings and follow-ups for the teams ---------------------------------------
+
+    def field_teams(self) -> list[str]:
+        """The teams a briefing or a follow-up can go to: every field team in the
+        hub's device directory, and every team with records here."""
+        identity = load_identity(self._store)
+        teams = {c.team for c in self._facts.get().contacts}
+        if identity is not None:
+            certs = directory_certificates(self._store, identity, now_ms=_now_ms())
+            teams |= {c.team for c in certs if c.role != Role.COORDINATOR.value}
+        return sorted(t for t in teams if t)
+
+    def briefing(self, actor_id: str) -> str:
+        """The "before you go" note last sent on an actor (``""``: none)."""
+        found = briefings_on(self._model, self._actor(actor_id).id)
+        return found[0].text if found else ""
+
+    def brief(self, *, actor_id: str, text: str) -> list[str]:
+        """Send a "before you go" note on an actor to every field team: one
+        briefing per team, sealed to it (an empty text withdraws the note).
+        Returns the teams it went to.
+
+        Raises:
+            ValidationFailed: ``brief``: ``coordinator_only``, ``no_team``;
+                ``text``: ``required`` (nothing to withdraw) or a length code.
+            RecordNotFound: no such actor.
+        """
+        if not self.allowed:
+            raise ValidationFailed({"brief": "coordinator_only"})
+        actor = self._actor(actor_id)
+        sent: dict[str, list[Briefing]] = {}
+        for found in briefings_on(self._model, actor.id):  # newest first
+            sent.setdefault(found.team, []).append(found)
+        text = text.strip()
+        if not text and not sent:
+            raise ValidationFailed({"text": "required"})
+        teams = sorted(set(self.field_teams()) | set(sent))
+        if not teams:
+            raise ValidationFailed({"brief": "no_team"})
+        saves = []
+        for team in teams:
+            newest, *older = sent.get(team) or [Briefing(team=team)]
+            saves.append(_rewritten(newest, actor_id=actor.id, text=text))
+            # Two notes for one team (from entries merged since): one is kept.
+            saves += [_rewritten(b, actor_id=b.actor_id, text="") for b in older]
+        for note in saves:
+            self._store.save(note)
+        return teams
+
+    def assign(self, *, actor_id: str, team: str, title: str, due: str = "") -> str:
+        """Assign a follow-up on an actor to one team; it travels sealed to that
+        team's devices. Returns its id.
+
+        Raises:
+            ValidationFailed: ``assign``: ``coordinator_only``; ``team``:
+                ``bad_choice``; ``title``: ``required``; ``due``: a date code.
+            RecordNotFound: no such actor.
+        """
+        if not self.allowed:
+            raise ValidationFailed({"assign": "coordinator_only"})
+        actor = self._actor(actor_id)
+        errors: dict[str, str] = {}
+        if team not in self.field_teams():
+            errors["team"] = "bad_choice"
+        require(errors, "title", title)
+        day = parse_date(due, "due", errors)
+        if errors:
+            raise ValidationFailed(errors)
+        task = build(
+            FollowUp, actor_id=actor.id, team=team, title=title.strip(), due=day
+        )
+        return str(self._store.save(task).id)
+
     # -- alerts and the access report ------------------------------------------------
 
     def alerts(self, settings: AlertSettings | None = None) -> list[Alert]:
@@ -208,3 +285,17 @@ class CoordinationService:
         """The name of the actor an id stands for (merges followed), or ``""``."""
         actor = self._facts.get().actor(actor_id)
         return actor.name if actor else ""
+
+
+def _rewritten(base: Briefing, *, actor_id: uuid.UUID | None, text: str) -> Briefing:
+    """A new revision of ``base`` (or a first one) with this actor and text.
+
+    Raises:
+        ValidationFailed: ``text`` too long or holding a control character.
+    """
+    fields = base.model_dump(exclude={"text", "actor_id"})
+    return build(Briefing, **fields, actor_id=actor_id, text=text)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)

@@ -9,6 +9,7 @@ import flet as ft
 
 from app.errors import AppError, ValidationFailed
 from app.services import ActorForm, ActorRow
+from app.ui.components.briefing import briefing_box
 from app.ui.components.chips import ChipGroup
 from app.ui.components.forms import restored_banner, save_bar, typed_names_kept
 from app.ui.components.picker import Picker
@@ -161,6 +162,8 @@ class ActorScreen(Screen):
         )
         if form.notes:
             lines.append(ft.Text(form.notes, size=16))
+        if self.page_data.briefings:
+            lines.append(briefing_box(self.page_data.briefings))
         lines.append(section_title(t("actor.timeline")))
         timeline = [
             record_tile(row, self.shell.on(self._opener(str(row.id))))

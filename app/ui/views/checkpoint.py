@@ -13,6 +13,7 @@ from app.errors import ValidationFailed
 from app.services import CheckpointForm
 from app.services.checkpoints import RECENT
 from app.ui.components.adders import actor_adder, place_adder
+from app.ui.components.briefing import BriefingPanel
 from app.ui.components.chips import ChipGroup
 from app.ui.components.dates import confirm_far_dates
 from app.ui.components.forms import restored_banner, save_bar, typed_names_kept
@@ -54,11 +55,13 @@ class QuickLogScreen(FormScreen):
             shown=RECENT,
             key="pick-place",
         )
+        self.briefing = BriefingPanel(self.services.actors.briefings)
         self.actor = Picker(
             choices.actors,
             label=t("quick.actor"),
             search_label=t("picker.search_actor"),
             adder=actor_adder(shell),
+            on_change=self._actor_changed,
             shown=RECENT,
             key="pick-actor",
         )
@@ -72,6 +75,10 @@ class QuickLogScreen(FormScreen):
             "outcome": "",
             "observed": self.observed.isoformat(),
         }
+
+    def _actor_changed(self) -> None:
+        """Show the coordinators' "before you go" notes on the picked actor."""
+        self.briefing.show(self.actor.selected)
 
     def title(self) -> str:
         """Quick log title."""
@@ -107,6 +114,7 @@ class QuickLogScreen(FormScreen):
             note(t("quick.observed", when=when)),
             self.place.control,
             self.actor.control,
+            self.briefing.control,
             required_label("quick.outcome", size=17),
             self.outcome.control,
         ]
@@ -161,11 +169,13 @@ class CheckpointScreen(FormScreen):
             adder=place_adder(shell),
             key="pick-place",
         )
+        self.briefing = BriefingPanel(self.services.actors.briefings)
         self.actor = Picker(
             svc.actors.options(),
             label=t("log.actor"),
             search_label=t("picker.search_actor"),
             adder=actor_adder(shell),
+            on_change=self._actor_changed,
             key="pick-actor",
         )
         self.outcome = ChipGroup(OUTCOMES, group="outcome", key="outcome")
@@ -189,6 +199,10 @@ class CheckpointScreen(FormScreen):
         self.complete = form.complete
         self.start(dataclasses.asdict(form))
         self.marks.refresh()
+
+    def _actor_changed(self) -> None:
+        """Show the coordinators' "before you go" notes on the picked actor."""
+        self.briefing.show(self.actor.selected)
 
     def title(self) -> str:
         """New or completing."""
@@ -240,6 +254,7 @@ class CheckpointScreen(FormScreen):
             self.observed_at,
             self.place.control,
             self.actor.control,
+            self.briefing.control,
             required_label("log.outcome", size=17),
             self.outcome.control,
             self.delay,

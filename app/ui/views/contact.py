@@ -13,6 +13,7 @@ from app.errors import ValidationFailed
 from app.services import ContactForm
 from app.services.guidance import ConsultTarget
 from app.ui.components.adders import actor_adder, place_adder
+from app.ui.components.briefing import BriefingPanel
 from app.ui.components.chips import ChipGroup
 from app.ui.components.dates import DateField, confirm_far_dates
 from app.ui.components.forms import restored_banner, save_bar, typed_names_kept
@@ -85,11 +86,13 @@ class ContactScreen(FormScreen):
         self.kind = ChipGroup(
             _values(ContactKind), group="contact_kind", key="contact_kind"
         )
+        self.briefing = BriefingPanel(self.services.actors.briefings)
         self.actor = Picker(
             svc.actors.options(),
             label=t("contact.actor"),
             search_label=t("picker.search_actor"),
             adder=actor_adder(shell),
+            on_change=self._actor_changed,
             key="pick-actor",
         )
         self.place = Picker(
@@ -205,6 +208,10 @@ class ContactScreen(FormScreen):
 
     # -- values --------------------------------------------------------------------
 
+    def _actor_changed(self) -> None:
+        """Show the coordinators' "before you go" notes on the picked actor."""
+        self.briefing.show(self.actor.selected)
+
     def title(self) -> str:
         """New, planned or existing."""
         if self.base.id:
@@ -302,6 +309,7 @@ class ContactScreen(FormScreen):
                 required_label("contact.kind"),
                 self.kind.control,
                 self.actor.control,
+                self.briefing.control,
                 self.place.control,
                 self.role,
                 label("contact.level"),

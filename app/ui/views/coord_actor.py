@@ -12,6 +12,7 @@ from app.ui.messages import enum_label, formats, t, tn
 from app.ui.screen import Screen
 from app.ui.theme import TEXT, TEXT_SMALL
 from app.ui.views.coord import coordinator_only, team_row
+from app.ui.views.coord_brief import BriefPanel
 
 __all__ = ["ProfileScreen"]
 
@@ -41,8 +42,10 @@ class ProfileScreen(Screen):
     def __init__(self, shell: Any, params: dict[str, str]) -> None:
         super().__init__(shell, params)
         self.profile: ActorProfile | None = None
+        self.brief: BriefPanel | None = None
         if self.services.coordination.allowed:
             self.profile = self.services.coordination.profile(params["actor"])
+            self.brief = BriefPanel(self, params["actor"])
 
     def title(self) -> str:
         """The actor's name."""
@@ -82,7 +85,9 @@ class ProfileScreen(Screen):
             )
         ]
         controls += self._levels(p) + self._tried(p) + self._commitments(p)
-        controls += self._checkpoints(p) + self._timeline(p)
+        controls += self._checkpoints(p)
+        controls += self.brief.controls() if self.brief else []
+        controls += self._timeline(p)
         return controls
 
     def _levels(self, p: ActorProfile) -> list[ft.Control]:
