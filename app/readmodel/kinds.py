@@ -354,7 +354,8 @@ FOLLOW_UP: RecordType[FollowUp] = RecordType(
     refs=("contact_id", "actor_id"),
     edit_route="/contact/edit",
     statuses=("open", "done", "cancelled"),
-    when=lambda task: _noon(task.due),
+    # No due date: when it was written (never the dawn of time in a list).
+    when=lambda task: _noon(task.due) if task.due else saved_at(task),
     status=lambda task: task.status.value,
     incomplete=lambda task: task.status.value == "open",
     title=lambda task: Text("row.follow_up", {"title": task.title}),

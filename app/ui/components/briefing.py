@@ -34,7 +34,7 @@ def briefing_box(notes: Sequence[BriefingNote]) -> ft.Control:
         )
     ]
     for item in notes:
-        lines.append(ft.Text(item.text, size=TEXT, selectable=True))
+        lines.append(ft.Text(item.text, size=TEXT))
         lines.append(
             ft.Text(
                 t("briefing.from", when=formats().day(item.written)),

@@ -94,7 +94,13 @@ class OverviewScreen(Screen):
         if not view.actors:
             return [*controls, note(t("coord.empty"))]
         controls.append(
-            note(tn("coord.summary", view.contacts, actors=len(view.actors)))
+            note(
+                tn(
+                    "coord.summary",
+                    view.contacts,
+                    actors=tn("coord.n_actors", len(view.actors)),
+                )
+            )
         )
         controls += self._grid(view)
         controls += month_bars(
@@ -307,7 +313,7 @@ def _cell_tile(screen: Screen, cell: Cell, actor: str) -> ft.Control:
 
     return ft.Semantics(
         button=True,
-        label=t("coord.open_cell", team=team, count=cell.contacts),
+        label=tn("coord.open_cell", cell.contacts, team=team),
         content=ft.Container(
             content=ft.Column(lines, spacing=1),
             on_click=screen.shell.on(open_cell),

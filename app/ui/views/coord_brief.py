@@ -42,7 +42,7 @@ class BriefPanel:
         ]
         if not self.teams:
             return [*out, note(t("coord.brief.no_team"))]
-        out += [
+        form: list[ft.Control] = [
             self.text,
             ft.Row(
                 [
@@ -68,7 +68,13 @@ class BriefPanel:
                 ]
             ),
         ]
-        return out
+        # Full width on a phone; on a laptop, a form as wide as it is useful.
+        column = ft.Column(
+            form,
+            col={"xs": 12, "md": 9, "xl": 7},
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        )
+        return [*out, ft.ResponsiveRow([column])]
 
     def _send(self, _: Any) -> None:
         self.text.error = None
