@@ -22,6 +22,7 @@ from hub.errors import HubError
 from hub.regcheck import Op, Signer, check_ops
 from hub.registry import apply_ops
 from hub.streams import bump
+from models.authority import Writer
 from models.keys import CryptoError, verify
 from models.wire import (
     MAX_BATCH_OPS,
@@ -107,9 +108,18 @@ def stored_ack(
 
 
 def apply_push(
-    db: HubDb, conn: Connection, checked: CheckedPush, device: DeviceRow, *, now_ms: int
+    db: HubDb,
+    conn: Connection,
+    checked: CheckedPush,
+    device: DeviceRow,
+    *,
+    now_ms: int,
+    enforce: bool = True,
 ) -> Ack:
     """Apply a checked push inside ``conn``'s transaction (device row already locked).
+
+    Registry ops are held to :mod:`models.authority` with the writer stamped
+    from the device's enrolled certificate (``enforce`` off: the relay test hub).
 
     The caller records the new ``last_batch`` when the status is ``applied``, and
     calls :func:`store_sealed` as the transaction's last statement.
@@ -125,7 +135,10 @@ def apply_push(
     batch = checked.batch
     rejects = list(checked.rejects)
     if checked.ops:
-        rejects += apply_ops(db, conn, checked.ops, device=device.id, ctx=batch.ctx)
+        writer = Writer(device.id, device.team, device.role) if enforce else None
+        rejects += apply_ops(
+            db, conn, checked.ops, device=device.id, ctx=batch.ctx, writer=writer
+        )
     ack = Ack(
         seq=seq,
         status="applied",
