@@ -301,8 +301,13 @@ class Hub:
             cmds = pending_commands(conn, device, now_ms=now) if row.cmd_pending else []
             devices = tables.devices
             conn.execute(update(devices).where(devices.c.id == device).values(**seen))
-            if checked is not None and ack is not None and ack.status == "applied":
-                store_sealed(conn, checked, device, now_ms=now)
+            if (
+                checked is not None
+                and ack is not None
+                and ack.status == "applied"
+                and ack.sealed
+            ):
+                store_sealed(self.db, conn, checked, device, now_ms=now)
             self._hold(checked)
         return ack, cmds, held
 

@@ -115,6 +115,8 @@ sealed = Table(
     Column("sig", LargeBinary, nullable=False),
     Column("size", Integer, nullable=False),
     Column("received_at", BigInteger, nullable=False),
+    # msgpack of the revisions the author declares (``SealedPart.revs``).
+    Column("decl", LargeBinary),
 )
 # One batch upload in progress per device: the bytes of a frozen batch received
 # so far, in parts sized to the device's link (``hub.uploads``).
