@@ -9,8 +9,9 @@ from app.readmodel import Option, ReadModel
 from app.services.validation import build, parse_coord, parse_id, require
 from app.store import Store
 from models import Coords, Place
+from models.records import COORD_DECIMALS
 
-__all__ = ["PlaceForm", "PlaceService"]
+__all__ = ["PlaceForm", "PlaceLine", "PlaceService", "coarse_position"]
 
 
 @dataclass
@@ -23,6 +24,38 @@ class PlaceForm:
     lat: str = ""
     lon: str = ""
     notes: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceLine:
+    """One place in the list: its name, and its area and position if known."""
+
+    id: str
+    name: str
+    area: str
+    position: str  # "9.01, 38.76", or "" when none was given
+
+
+def coarse_position(*, lat: float, lon: float) -> tuple[str, str]:
+    """A device's position as the place form shows it: rounded to about 1 km.
+
+    The exact fix is never kept: only these rounded texts reach the form, its
+    draft and the saved place.
+
+    Raises:
+        ValidationFailed: if the position is not on the globe (a broken fix).
+    """
+    errors: dict[str, str] = {}
+    if not -90 <= lat <= 90:
+        errors["lat"] = "out_of_range"
+    if not -180 <= lon <= 180:
+        errors["lon"] = "out_of_range"
+    if errors:
+        raise ValidationFailed(errors)
+    return (
+        f"{round(lat, COORD_DECIMALS):.{COORD_DECIMALS}f}",
+        f"{round(lon, COORD_DECIMALS):.{COORD_DECIMALS}f}",
+    )
 
 
 class PlaceService:
@@ -39,6 +72,23 @@ class PlaceService:
             Option(str(p.id), p.name)
             for p in self._model.named(Place)
             if needle in p.name.casefold()
+        ]
+
+    def lines(self) -> list[PlaceLine]:
+        """Every place by name, with what tells two of them apart."""
+        return [
+            PlaceLine(
+                id=str(p.id),
+                name=p.name,
+                area=p.area,
+                position=(
+                    ""
+                    if p.coords is None
+                    else f"{p.coords.lat:.{COORD_DECIMALS}f}, "
+                    f"{p.coords.lon:.{COORD_DECIMALS}f}"
+                ),
+            )
+            for p in self._model.named(Place)
         ]
 
     def form(self, place_id: str) -> PlaceForm:
