@@ -153,7 +153,8 @@ def sealed_page(conn: Connection, cursor: int, max_bytes: int) -> SealedPage:
     items: list[SealedItem] = []
     used = 0
     for row in rows:
-        size = len(row.ct) + 300
+        revs = msgpack.unpackb(bytes(row.decl)) if row.decl is not None else []
+        size = len(row.ct) + 300 + 80 * len(revs)
         if items and used + size > max_bytes:
             return SealedPage(items=items, cursor=items[-1].seq, more=True)
         items.append(
@@ -164,6 +165,7 @@ def sealed_page(conn: Connection, cursor: int, max_bytes: int) -> SealedPage:
                 ct=bytes(row.ct),
                 sig=bytes(row.sig),
                 cert=certs[row.device],
+                revs=revs,
             )
         )
         used += size

@@ -11,11 +11,14 @@ import msgpack
 import zstandard
 from pydantic import ValidationError
 
+from app.errors import RecordNotFound
 from app.store import Entry, Store
 from app.sync.identity import Identity
-from app.sync.outbox import field_changes, revision_from_wire
+from app.sync.outbox import declarations, field_changes, revision_from_wire
 from app.sync.private import PrivateOpener, team_values_meta
+from app.sync.refusals import INCOMING_META, count_incoming
 from models import RECORD_TYPES, RecordKind, SyncedRecord
+from models.authority import Writer, claim_refusal, owner_after, record_refusal
 from models.keys import CryptoError, open_sealed, unpad, verify
 from models.wire import (
     ALIAS_ADD,
@@ -56,6 +59,8 @@ class Applied:
 
     new: int
     unreadable: int
+    #: revisions dropped because their author's certificate did not allow them
+    refused: int = 0
 
 
 Overrides = dict[uuid.UUID, list[tuple[str, Any]]]
@@ -156,19 +161,57 @@ def apply_registry(
 
 def _open_item(
     item: SealedItem, identity: Identity, records_key: bytes
-) -> list[SyncedRecord]:
+) -> tuple[Certificate, list[SyncedRecord]]:
+    """Verify and open one sealed batch: its author's certificate (pinned by the
+    command key), signature, and that the revisions inside are exactly the ones
+    it declared. Returns the certificate and the revisions."""
     cert = open_signed(
         identity.command_key, item.cert, Certificate, context=CERT_CONTEXT
     )
     if cert.device != item.device:
         raise CryptoError("certificate")
-    verify(cert.ed, item.sig, seal_message(item.device, item.batch, item.ct))
+    message = seal_message(item.device, item.batch, item.ct, item.revs)
+    verify(cert.ed, item.sig, message)
     plain = open_sealed(records_key, item.ct, aad=seal_aad(item.device, item.batch))
     reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(unpad(plain)))
     data = reader.read(MAX_PLAIN_BYTES + 1)
     if len(data) > MAX_PLAIN_BYTES:
         raise WireError("too_large")
-    return [revision_from_wire(kind, doc) for kind, doc in msgpack.unpackb(data)]
+    revs = [revision_from_wire(kind, doc) for kind, doc in msgpack.unpackb(data)]
+    if [tuple(d) for d in item.revs] != declarations(revs):
+        raise CryptoError("declared")
+    return cert, revs
+
+
+class _Owners:
+    """The team owning each sealed record: its first revision's, as held here or
+    as accepted earlier in the same page."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.seen: dict[uuid.UUID, str] = {}
+
+    def of(self, record_id: uuid.UUID) -> str | None:
+        if record_id not in self.seen:
+            try:
+                history = self.store.history(record_id)
+            except RecordNotFound:
+                return None
+            if not history:
+                return None
+            self.seen[record_id] = history[0].team
+        return self.seen[record_id]
+
+
+def _refusal(rev: SyncedRecord, writer: Writer, owners: _Owners) -> str | None:
+    """The shared rules (:mod:`models.authority`) for one pulled sealed revision."""
+    owner = owners.of(rev.id)
+    code = claim_refusal(writer, device=rev.device, team=rev.team) or record_refusal(
+        writer, owner=owner
+    )
+    if code is None and owner is None:
+        owners.seen[rev.id] = owner_after(writer, owner=None, team=rev.team)
+    return code
 
 
 def apply_sealed(
@@ -177,13 +220,17 @@ def apply_sealed(
     """Open every sealed batch of a page (coordinators) and apply its revisions.
 
     A batch that fails to verify or decrypt is counted and skipped: it never
-    blocks the stream.
+    blocks the stream. A revision its author's certificate does not allow (it
+    names another device or team, or revises another team's record) is dropped,
+    never shown, and counted as refused (by code only).
     """
     revs: list[SyncedRecord] = []
+    refused: list[str] = []
+    owners = _Owners(store)
     bad = 0
     for item in page.items:
         try:
-            revs.extend(_open_item(item, identity, records_key))
+            cert, opened = _open_item(item, identity, records_key)
         except (
             CryptoError,
             WireError,
@@ -193,5 +240,17 @@ def apply_sealed(
             zstandard.ZstdError,
         ):
             bad += 1
-    new = store.apply_remote(revs, state={CURSOR_META["sealed"]: page.cursor})
-    return Applied(new, bad)
+            continue
+        writer = Writer(cert.device, cert.team, cert.role)
+        for rev in opened:
+            code = _refusal(rev, writer, owners)
+            if code is None:
+                revs.append(rev)
+            else:
+                refused.append(code)
+    state: dict[str, Any] = {CURSOR_META["sealed"]: page.cursor}
+    if refused:
+        current = store.get_meta(INCOMING_META)
+        state[INCOMING_META] = count_incoming(current, refused)
+    new = store.apply_remote(revs, state=state)
+    return Applied(new, bad, len(refused))

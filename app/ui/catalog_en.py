@@ -439,6 +439,7 @@ TEXT: dict[str, str] = {
     "refusal.invalid_record": "A required field is missing or wrong.",
     "refusal.needs_coordinator": "Renaming, deleting or merging another team's entry needs a coordinator.",
     "refusal.not_owner": "This record belongs to another team.",
+    "refusal.part_refused": "Sent with a record the hub refused; save it again to resend.",
     "refusal.team_mismatch": "It names a team this phone does not belong to.",
     "refusal.entry_limit": "This phone has added as many registry entries as the hub allows.",
     "sync.pack_installed": "New guidance installed (version {version}).",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import hashlib
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
+import msgpack
 from pydantic import Field, model_validator
 
 from models.base import RecordKind
@@ -22,6 +23,8 @@ __all__ = [
     "REGISTRY_KINDS",
     "Ack",
     "Batch",
+    "Declared",
+    "MAX_DECLARED",
     "PackOffer",
     "Push",
     "RegistryOpWire",
@@ -32,6 +35,7 @@ __all__ = [
     "SealedPart",
     "Stream",
     "batch_digest",
+    "declared",
     "SyncRequest",
     "SyncResponse",
     "op_fields",
@@ -72,11 +76,30 @@ def op_fields(kind: RecordKind) -> frozenset[str]:
 RegistryOpWire = tuple[int, str, bytes, str, Any, str]
 
 
+# One revision a sealed part declares, in order: (record id (16 bytes), the team
+# and the device the revision names). The hub checks them against the signer's
+# certificate and the records' owners without reading content; the devices that
+# open the part check that the revisions inside are exactly these.
+Declared = tuple[
+    Annotated[bytes, Field(min_length=16, max_length=16)],
+    Annotated[str, Field(max_length=200)],
+    Annotated[str, Field(max_length=64)],
+]
+MAX_DECLARED = 20_000
+
+
 class SealedPart(WireModel):
-    """Contacts and checkpoint logs: ``seal(records_key, pad(zstd(msgpack(revs))))``."""
+    """Contacts and checkpoint logs: ``seal(records_key, pad(zstd(msgpack(revs))))``,
+    with the revisions it declares (:data:`Declared`) under the same signature."""
 
     ct: bytes
     sig: bytes = Field(min_length=64, max_length=64)
+    revs: list[Declared] = Field(default_factory=list, max_length=MAX_DECLARED)
+
+
+def declared(record_id: bytes, team: str, device: str) -> Declared:
+    """The declaration of one sealed revision."""
+    return (record_id, team, device)
 
 
 def seal_aad(device: str, seq: int) -> bytes:
@@ -84,9 +107,16 @@ def seal_aad(device: str, seq: int) -> bytes:
     return f"parley-batch-v1|{device}|{seq}".encode()
 
 
-def seal_message(device: str, seq: int, ct: bytes) -> bytes:
-    """Return what a device signs for a sealed batch (hub and coordinators verify)."""
-    return seal_aad(device, seq) + b"|" + hashlib.sha256(ct).digest()
+def seal_message(device: str, seq: int, ct: bytes, revs: list[Declared]) -> bytes:
+    """Return what a device signs for a sealed batch (hub and coordinators verify):
+    its author, number, ciphertext digest and declared revisions' digest."""
+    decl: bytes = msgpack.packb([list(r) for r in revs], use_bin_type=True)
+    return (
+        seal_aad(device, seq)
+        + b"|"
+        + hashlib.sha256(ct).digest()
+        + hashlib.sha256(decl).digest()
+    )
 
 
 class Batch(WireModel):
@@ -194,6 +224,7 @@ class SealedItem(WireModel):
     ct: bytes
     sig: bytes
     cert: Signed
+    revs: list[Declared] = Field(default_factory=list, max_length=MAX_DECLARED)
 
 
 class SealedPage(WireModel):
