@@ -203,14 +203,20 @@ class RegistrySnapshot(WireModel):
     clocks: dict[str, str]
     aliases: list[str] = Field(default_factory=list)
     losers: dict[str, list[tuple[Any, str, str]]] = Field(default_factory=dict)
+    # The device that wrote each field's current value (stamped by the hub from
+    # the signer), and the team that owns the record (``models.authority``).
+    writers: dict[str, str] = Field(default_factory=dict)
+    owner: str = ""
 
 
 class RegistryPage(WireModel):
-    """A page of the registry stream."""
+    """A page of the registry stream, with the certificates of the devices that
+    wrote its values (so devices check the writers against the rules)."""
 
     items: list[RegistrySnapshot]
     cursor: int
     more: bool = False
+    certs: list[Signed] = Field(default_factory=list)
 
 
 class SealedItem(WireModel):
