@@ -247,7 +247,9 @@ def _open_item(
     if len(data) > MAX_PLAIN_BYTES:
         raise WireError("too_large")
     revs = [revision_from_wire(kind, doc) for kind, doc in msgpack.unpackb(data)]
-    if [tuple(d) for d in item.revs] != declarations(revs):
+    if [tuple(d) for d in item.revs] != declarations(
+        revs, signer=(cert.team, cert.device)
+    ):
         raise CryptoError("declared")
     return cert, revs
 

@@ -36,6 +36,7 @@ __all__ = [
     "Stream",
     "batch_digest",
     "declared",
+    "declared_claims",
     "SyncRequest",
     "SyncResponse",
     "op_fields",
@@ -75,7 +76,8 @@ RegistryOpWire = tuple[int, str, bytes, str, Any, str]
 
 
 # One revision a sealed part declares, in order: (record id (16 bytes), the team
-# and the device the revision names). The hub checks them against the signer's
+# and the device the revision names; ``""`` for the signer's own, which is what
+# an honest batch almost always holds). The hub checks them against the signer's
 # certificate and the records' owners without reading content; the devices that
 # open the part check that the revisions inside are exactly these.
 Declared = tuple[
@@ -95,9 +97,23 @@ class SealedPart(WireModel):
     revs: list[Declared] = Field(default_factory=list, max_length=MAX_DECLARED)
 
 
-def declared(record_id: bytes, team: str, device: str) -> Declared:
-    """The declaration of one sealed revision."""
-    return (record_id, team, device)
+def declared(
+    record_id: bytes, team: str, device: str, *, signer: tuple[str, str]
+) -> Declared:
+    """The declaration of one sealed revision by ``signer`` (team, device): a
+    claim equal to the signer's own is left empty."""
+    own_team, own_device = signer
+    return (
+        record_id,
+        "" if team == own_team else team,
+        "" if device == own_device else device,
+    )
+
+
+def declared_claims(decl: Declared, *, signer: tuple[str, str]) -> tuple[str, str]:
+    """The (team, device) a declaration claims, with empty claims the signer's."""
+    _, team, device = decl
+    return (team or signer[0], device or signer[1])
 
 
 def seal_aad(device: str, seq: int) -> bytes:

@@ -66,7 +66,8 @@ class Insider:
         self, revs: list[SyncedRecord], *, declare: list[Declared] | None = None
     ) -> Ack:
         seq = self._next_seq()
-        decl = declarations(revs) if declare is None else declare
+        signer = (self.identity.team, self.identity.device)
+        decl = declarations(revs, signer=signer) if declare is None else declare
         part = seal_part(self.identity, seq, compress_revisions(revs), decl)
         return self._push(Batch(device=self.identity.device, seq=seq, sealed=part))
 
@@ -131,7 +132,7 @@ def test_a_batch_whose_content_differs_from_what_it_declared_is_dropped(
     spoof = _stamp(
         south, Contact(on=datetime.date(2024, 5, 1), notes=FORGED), team="north"
     )
-    honest_looking = [(spoof.id.bytes, "south", south.identity.device)]
+    honest_looking = [(spoof.id.bytes, "", "")]  # "the signer's own team and device"
     assert south.sealed(
         [spoof], declare=honest_looking
     ).sealed  # the hub cannot read it
