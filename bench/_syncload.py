@@ -116,7 +116,8 @@ class Sample:
 
     def part(self, identity: Identity, seq: int) -> SealedPart:
         """The sealed part of batch ``seq``, declared under ``identity``."""
-        revs = [declared(i, identity.team, identity.device) for i in self.ids]
+        own = (identity.team, identity.device)
+        revs = [declared(i, *own, signer=own) for i in self.ids]
         return seal_part(identity, seq, self.compressed, revs)
 
 

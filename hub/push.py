@@ -32,6 +32,7 @@ from models.wire import (
     Declared,
     Push,
     WireError,
+    declared_claims,
     parse,
     seal_message,
 )
@@ -196,8 +197,10 @@ def sealed_refusals(
     """
     owners = _owners(conn, [uuid.UUID(bytes=r[0]).hex for r in revs])
     codes: list[str | None] = []
-    for record_id, team, device in revs:
-        rid = uuid.UUID(bytes=record_id).hex
+    signer = (writer.team, writer.device)
+    for decl in revs:
+        rid = uuid.UUID(bytes=decl[0]).hex
+        team, device = declared_claims(decl, signer=signer)
         code = claim_refusal(writer, device=device, team=team) or record_refusal(
             writer, owner=owners.get(rid)
         )
@@ -220,25 +223,26 @@ def _owners(conn: Connection, ids: list[str]) -> dict[str, str]:
 
 
 def _claim_owners(
-    db: HubDb, conn: Connection, revs: list[Declared], device: str
+    db: HubDb, conn: Connection, revs: list[Declared], signer: tuple[str, str]
 ) -> None:
     """Record the owner of every sealed record first seen in this part (a
     concurrent first claim of the same id keeps the one that committed first)."""
     firsts: dict[str, str] = {}
-    for record_id, team, _ in revs:
-        firsts.setdefault(uuid.UUID(bytes=record_id).hex, team)
+    for decl in revs:
+        team, _ = declared_claims(decl, signer=signer)
+        firsts.setdefault(uuid.UUID(bytes=decl[0]).hex, team)
     known = _owners(conn, list(firsts))
     for rid, team in firsts.items():
         if rid not in known:
             conn.execute(
                 db.insert_ignore(tables.record_owners).values(
-                    record_id=rid, kind="sealed", team=team, creator=device
+                    record_id=rid, kind="sealed", team=team, creator=signer[1]
                 )
             )
 
 
 def store_sealed(
-    db: HubDb, conn: Connection, checked: CheckedPush, device: str, *, now_ms: int
+    db: HubDb, conn: Connection, checked: CheckedPush, device: DeviceRow, *, now_ms: int
 ) -> None:
     """Number and store an applied batch's sealed part (if it was not refused),
     with the revisions it declares, and the owners of the records it creates.
@@ -249,11 +253,11 @@ def store_sealed(
     part = checked.batch.sealed
     if part is None:
         return
-    _claim_owners(db, conn, part.revs, device)
+    _claim_owners(db, conn, part.revs, (device.team, device.id))
     conn.execute(
         insert(tables.sealed).values(
             seq=bump(conn, "sealed", 1),
-            device=device,
+            device=device.id,
             batch=checked.push.seq,
             ct=part.ct,
             sig=part.sig,

@@ -307,7 +307,7 @@ class Hub:
                 and ack.status == "applied"
                 and ack.sealed
             ):
-                store_sealed(self.db, conn, checked, device, now_ms=now)
+                store_sealed(self.db, conn, checked, row, now_ms=now)
             self._hold(checked)
         return ack, cmds, held
 

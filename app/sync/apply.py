@@ -15,10 +15,17 @@ from app.errors import RecordNotFound
 from app.store import Entry, Store
 from app.sync.identity import Identity
 from app.sync.outbox import declarations, field_changes, revision_from_wire
-from app.sync.private import PrivateOpener, team_values_meta
+from app.sync.private import Opened, PrivateOpener, team_values_meta
 from app.sync.refusals import INCOMING_META, count_incoming
 from models import RECORD_TYPES, RecordKind, SyncedRecord
-from models.authority import Writer, claim_refusal, owner_after, record_refusal
+from models.authority import (
+    GUARDED_FIELDS,
+    Writer,
+    claim_refusal,
+    entry_refusal,
+    owner_after,
+    record_refusal,
+)
 from models.keys import CryptoError, open_sealed, unpad, verify
 from models.wire import (
     ALIAS_ADD,
@@ -134,6 +141,8 @@ def apply_registry(
     revs: list[SyncedRecord] = []
     state: dict[str, Any] = {CURSOR_META["registry"]: page.cursor}
     bad = 0
+    writers = _writers(page, opener.identity)
+    refused: list[str] = []
     for snap in page.items:
         record_id = uuid.UUID(bytes=snap.id)
         if record_id in keep:
@@ -142,6 +151,15 @@ def apply_registry(
         if opened is None:
             bad += 1
             continue
+        held = store.get(record_id)
+        fields, codes = _allowed_fields(snap, opened.fields, writers, held)
+        refused += codes
+        losers = [
+            lost
+            for lost in opened.losers
+            if _entry_code(snap, str(lost[0]), writers.get(str(lost[-1]))) is None
+        ]
+        opened = Opened(fields, losers, opened.teams)
         doc = _doc(snap, opened.fields, overrides.get(record_id, []))
         doc.update(
             id=record_id, hlc=max(snap.clocks.values(), default=""), device="hub"
@@ -155,8 +173,59 @@ def apply_registry(
             revs.append(record)
         state[losers_meta(record_id)] = opened.losers or None
         state[team_values_meta(record_id)] = opened.teams or None
+    if refused:
+        state[INCOMING_META] = count_incoming(store.get_meta(INCOMING_META), refused)
     new = store.apply_remote(revs, state=state, replace_heads=True)
-    return Applied(new, bad)
+    return Applied(new, bad, len(refused))
+
+
+def _writers(page: RegistryPage, identity: Identity) -> dict[str, Writer]:
+    """The page's writer certificates that verify against the pinned command key."""
+    out: dict[str, Writer] = {}
+    for signed in page.certs:
+        try:
+            cert = open_signed(
+                identity.command_key, signed, Certificate, context=CERT_CONTEXT
+            )
+        except (CryptoError, WireError, ValidationError):
+            continue
+        out[cert.device] = Writer(cert.device, cert.team, cert.role)
+    return out
+
+
+def _entry_code(
+    snap: RegistrySnapshot, field: str, writer: Writer | None
+) -> str | None:
+    """The shared rules for one value of a registry entry, by its stamped writer
+    (a writer without a verified certificate may not change a guarded field)."""
+    if snap.kind == RecordKind.FOLLOW_UP.value or field not in GUARDED_FIELDS:
+        return None
+    creator = snap.owner or None
+    if writer is None:
+        return None if creator is None else "needs_coordinator"
+    return entry_refusal(writer, creator=creator, field=field)
+
+
+def _allowed_fields(
+    snap: RegistrySnapshot,
+    fields: dict[str, Any],
+    writers: dict[str, Writer],
+    held: Entry | None,
+) -> tuple[dict[str, Any], list[str]]:
+    """``fields`` with every value its writer may not have written replaced by the
+    value this device holds (or left out): a forged rename is never shown."""
+    out = dict(fields)
+    codes: list[str] = []
+    for name in list(out):
+        code = _entry_code(snap, name, writers.get(snap.writers.get(name, "")))
+        if code is None:
+            continue
+        codes.append(code)
+        if held is not None and name in type(held.record).model_fields:
+            out[name] = held.record.model_dump(mode="json")[name]
+        else:
+            out.pop(name)
+    return out, codes
 
 
 def _open_item(
@@ -178,7 +247,9 @@ def _open_item(
     if len(data) > MAX_PLAIN_BYTES:
         raise WireError("too_large")
     revs = [revision_from_wire(kind, doc) for kind, doc in msgpack.unpackb(data)]
-    if [tuple(d) for d in item.revs] != declarations(revs):
+    if [tuple(d) for d in item.revs] != declarations(
+        revs, signer=(cert.team, cert.device)
+    ):
         raise CryptoError("declared")
     return cert, revs
 

@@ -238,9 +238,12 @@ def compress_revisions(revs: list[SyncedRecord]) -> bytes:
     return _compress(revs)
 
 
-def declarations(revs: list[SyncedRecord]) -> list[Declared]:
-    """What a sealed part declares of its revisions, in order (see :data:`Declared`)."""
-    return [declared(r.id.bytes, r.team, r.device) for r in revs]
+def declarations(
+    revs: list[SyncedRecord], *, signer: tuple[str, str]
+) -> list[Declared]:
+    """What a sealed part signed by ``signer`` (team, device) declares of its
+    revisions, in order (see :data:`Declared`)."""
+    return [declared(r.id.bytes, r.team, r.device, signer=signer) for r in revs]
 
 
 def seal_part(
@@ -286,7 +289,8 @@ def build_batch(
     chosen: list[SyncedRecord] = []
     if sealed and (not taken or used < max_bytes // 2):
         chosen, compressed = _fit(sealed, max_bytes - used)
-        part = _sealed(identity, seq, compressed, declarations(chosen))
+        signer = (identity.team, identity.device)
+        part = _sealed(identity, seq, compressed, declarations(chosen, signer=signer))
     batch = Batch(device=identity.device, seq=seq, ctx=ctx, ops=ops, sealed=part)
     body: bytes = msgpack.packb(batch.dump(), use_bin_type=True)
     revs = [str(r.rev) for r in [*taken, *chosen]]

@@ -724,6 +724,7 @@ TEXT: dict[str, str] = {
     "field.code_refused": "The hub refused this code. Ask your coordinator for a new one.",
     # -- errors (describe) ----------------------------------------------------------------
     "err.app_error": "Something went wrong. Nothing was lost.",
+    "err.not_allowed": "This phone may not change that record. Nothing was saved.",
     "err.store_error": "The vault could not be read or written. Try again.",
     "err.no_vault": "There is no vault on this phone yet.",
     "err.vault_exists": "A vault already exists on this phone. Unlock it instead.",

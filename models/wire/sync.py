@@ -36,6 +36,7 @@ __all__ = [
     "Stream",
     "batch_digest",
     "declared",
+    "declared_claims",
     "SyncRequest",
     "SyncResponse",
     "op_fields",
@@ -77,7 +78,8 @@ RegistryOpWire = tuple[int, str, bytes, str, Any, str]
 
 
 # One revision a sealed part declares, in order: (record id (16 bytes), the team
-# and the device the revision names). The hub checks them against the signer's
+# and the device the revision names; ``""`` for the signer's own, which is what
+# an honest batch almost always holds). The hub checks them against the signer's
 # certificate and the records' owners without reading content; the devices that
 # open the part check that the revisions inside are exactly these.
 Declared = tuple[
@@ -97,9 +99,23 @@ class SealedPart(WireModel):
     revs: list[Declared] = Field(default_factory=list, max_length=MAX_DECLARED)
 
 
-def declared(record_id: bytes, team: str, device: str) -> Declared:
-    """The declaration of one sealed revision."""
-    return (record_id, team, device)
+def declared(
+    record_id: bytes, team: str, device: str, *, signer: tuple[str, str]
+) -> Declared:
+    """The declaration of one sealed revision by ``signer`` (team, device): a
+    claim equal to the signer's own is left empty."""
+    own_team, own_device = signer
+    return (
+        record_id,
+        "" if team == own_team else team,
+        "" if device == own_device else device,
+    )
+
+
+def declared_claims(decl: Declared, *, signer: tuple[str, str]) -> tuple[str, str]:
+    """The (team, device) a declaration claims, with empty claims the signer's."""
+    _, team, device = decl
+    return (team or signer[0], device or signer[1])
 
 
 def seal_aad(device: str, seq: int) -> bytes:
@@ -205,14 +221,20 @@ class RegistrySnapshot(WireModel):
     clocks: dict[str, str]
     aliases: list[str] = Field(default_factory=list)
     losers: dict[str, list[tuple[Any, str, str]]] = Field(default_factory=dict)
+    # The device that wrote each field's current value (stamped by the hub from
+    # the signer), and the team that owns the record (``models.authority``).
+    writers: dict[str, str] = Field(default_factory=dict)
+    owner: str = ""
 
 
 class RegistryPage(WireModel):
-    """A page of the registry stream."""
+    """A page of the registry stream, with the certificates of the devices that
+    wrote its values (so devices check the writers against the rules)."""
 
     items: list[RegistrySnapshot]
     cursor: int
     more: bool = False
+    certs: list[Signed] = Field(default_factory=list)
 
 
 class SealedItem(WireModel):
