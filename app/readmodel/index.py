@@ -104,9 +104,12 @@ class Index:
             for found in [self.items.get(record_id), *referrers]:
                 if found is not None and found.id in self.items:
                     self._search_add(found)
+            if self.search.worn:
+                self.start_search()
 
     def start_search(self) -> None:
         """Fold every listed record's text and index its words (after a build)."""
+        self.search = WordIndex()
         self.search.build(
             [
                 (item.id, item.key, self.text(item))

@@ -143,6 +143,12 @@ class WordIndex:
         """How many records are indexed."""
         return len(self._slot)
 
+    @property
+    def worn(self) -> bool:
+        """True when most slots belong to records changed since: time to rebuild
+        (bit sets are as wide as every slot ever given out)."""
+        return len(self._ids) > 2 * len(self._slot) + 1024
+
     def matching(self, words: list[str]) -> int:
         """The records holding every word (folded), as a bit set of slots."""
         mask = self._live

@@ -96,6 +96,21 @@ def test_search_follows_saves_edits_and_deletions(
     assert model.rows(RecordFilter(text="wat")).total == 0
 
 
+def test_search_index_is_rebuilt_when_worn_by_many_changes(
+    store: Store, model: ReadModel
+) -> None:
+    contacts = [make_contact(asks=f"water {n}") for n in range(1100)]
+    store.apply_remote(contacts)
+    gone = [
+        c.model_copy(update={"rev": uuid.uuid4(), "parents": [c.rev], "deleted": True})
+        for c in contacts[1:]
+    ]
+    store.apply_remote(gone, replace_heads=True)
+    assert not model._index.search.worn and len(model._index.search) == 1
+    found = model.rows(RecordFilter(text="water"))
+    assert [r.id for r in found.rows] == [contacts[0].id]
+
+
 def test_acknowledged_revisions_are_no_longer_pending(
     store: Store, model: ReadModel
 ) -> None:

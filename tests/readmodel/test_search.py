@@ -98,3 +98,15 @@ def test_many_hits_are_listed_in_the_given_order() -> None:
 def test_bit_sets_round_trip() -> None:
     assert slots_of(mask_of([0, 9, 70, 7])) == [0, 7, 9, 70]
     assert mask_of([]) == 0 and slots_of(0) == []
+
+
+def test_index_is_worn_once_most_slots_are_of_changed_records() -> None:
+    index = WordIndex()
+    record_id = uuid.uuid4()
+    index.build([(record_id, _key(0, record_id), "gate")])
+    changes = 0
+    while not index.worn:
+        changes += 1
+        index.add(record_id, _key(changes, record_id), f"gate {changes}")
+    assert changes > 1000 and len(index) == 1
+    assert index.matching([str(changes)]).bit_count() == 1
