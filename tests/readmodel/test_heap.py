@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 
 import pytest
 
-from app.readmodel import ReadModel
+from app.readmodel import ReadModel, heap
 from app.readmodel.heap import collector_paused
 from app.store import Store
 from tests.factories import make_contact
 
 
 @pytest.fixture(autouse=True)
-def thawed() -> Iterator[None]:
+def no_build_running() -> Iterator[None]:
+    """A read model some earlier test started on a thread may still be building."""
+    for _ in range(1000):
+        if heap._builds == 0:
+            break
+        threading.Event().wait(0.01)
     yield
     gc.unfreeze()
 
