@@ -45,7 +45,12 @@ from app.services.hublink import RemoteWipe
 from app.services.hubpacks import HubPacks
 from app.services.outbox import OutboxService, RecordSync, SendState
 from app.services.passphrase import Strength, strength
-from app.services.places import PlaceForm, PlaceService
+from app.services.places import (
+    PlaceForm,
+    PlaceLine,
+    PlaceService,
+    coarse_position,
+)
 from app.services.preferences import IDLE_CHOICES_S, PreferenceService
 from app.services.records import HomeOverview, RecordService, Revision
 from app.services.security import WIPE_CHOICES, Protection, SecurityService
@@ -80,7 +85,9 @@ __all__ = [
     "Option",
     "OutboxService",
     "PlaceForm",
+    "PlaceLine",
     "PlaceService",
+    "coarse_position",
     "PreferenceService",
     "Protection",
     "QuickChoices",

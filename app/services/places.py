@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 from app.errors import RecordNotFound, ValidationFailed
 from app.readmodel import Option, ReadModel
+from app.services.authority import ensure_may_write
 from app.services.validation import build, parse_coord, parse_id, require
 from app.store import Store
 from models import Coords, Place
+from models.records import COORD_DECIMALS
 
-__all__ = ["PlaceForm", "PlaceService"]
+__all__ = ["PlaceForm", "PlaceLine", "PlaceService", "coarse_position"]
 
 
 @dataclass
@@ -23,6 +25,38 @@ class PlaceForm:
     lat: str = ""
     lon: str = ""
     notes: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceLine:
+    """One place in the list: its name, and its area and position if known."""
+
+    id: str
+    name: str
+    area: str
+    position: str  # "9.01, 38.76", or "" when none was given
+
+
+def coarse_position(*, lat: float, lon: float) -> tuple[str, str]:
+    """A device's position as the place form shows it: rounded to about 1 km.
+
+    The exact fix is never kept: only these rounded texts reach the form, its
+    draft and the saved place.
+
+    Raises:
+        ValidationFailed: if the position is not on the globe (a broken fix).
+    """
+    errors: dict[str, str] = {}
+    if not -90 <= lat <= 90:
+        errors["lat"] = "out_of_range"
+    if not -180 <= lon <= 180:
+        errors["lon"] = "out_of_range"
+    if errors:
+        raise ValidationFailed(errors)
+    return (
+        f"{round(lat, COORD_DECIMALS):.{COORD_DECIMALS}f}",
+        f"{round(lon, COORD_DECIMALS):.{COORD_DECIMALS}f}",
+    )
 
 
 class PlaceService:
@@ -39,6 +73,23 @@ class PlaceService:
             Option(str(p.id), p.name)
             for p in self._model.named(Place)
             if needle in p.name.casefold()
+        ]
+
+    def lines(self) -> list[PlaceLine]:
+        """Every place by name, with what tells two of them apart."""
+        return [
+            PlaceLine(
+                id=str(p.id),
+                name=p.name,
+                area=p.area,
+                position=(
+                    ""
+                    if p.coords is None
+                    else f"{p.coords.lat:.{COORD_DECIMALS}f}, "
+                    f"{p.coords.lon:.{COORD_DECIMALS}f}"
+                ),
+            )
+            for p in self._model.named(Place)
         ]
 
     def form(self, place_id: str) -> PlaceForm:
@@ -63,6 +114,7 @@ class PlaceService:
 
         Raises:
             ValidationFailed: with field codes when the input breaks a rule.
+            NotAllowed: renaming another team's place needs a coordinator.
         """
         errors: dict[str, str] = {}
         require(errors, "name", form.name)
@@ -85,6 +137,7 @@ class PlaceService:
             base = self._get(form.id)
             kept = base.model_dump(exclude=set(fields))
             place = build(Place, **(kept | fields))
+            ensure_may_write(self._store, base, place)
         else:
             place = build(Place, **fields)
         return str(self._store.save(place).id)

@@ -12,7 +12,7 @@ IDLE_CHOICES_S = (60, 120, 300, 600, 900)
 
 
 class PreferenceService:
-    """Idle auto-lock delay (and room for more per-vault choices)."""
+    """Per-vault choices: the idle auto-lock delay, "Use my location"."""
 
     def __init__(self, store: Store, *, default_idle_s: int) -> None:
         self._store = store
@@ -37,4 +37,14 @@ class PreferenceService:
             raise ValidationFailed({"idle_timeout": "bad_choice"})
         prefs = self._all()
         prefs["idle_s"] = seconds
+        self._store.set_meta(_PREFS, prefs)
+
+    def use_location(self) -> bool:
+        """Whether the place form offers "Use my location" (off until turned on)."""
+        return self._all().get("location") is True
+
+    def set_use_location(self, on: bool) -> None:
+        """Offer (or stop offering) "Use my location" on the place form."""
+        prefs = self._all()
+        prefs["location"] = bool(on)
         self._store.set_meta(_PREFS, prefs)

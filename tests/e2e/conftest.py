@@ -110,13 +110,30 @@ class Tabs:
         self.contexts: list[object] = []
 
     def open(
-        self, locale: str = "en-US", *, width: int = 390, height: int = 844
+        self,
+        locale: str = "en-US",
+        *,
+        width: int = 390,
+        height: int = 844,
+        position: tuple[float, float] | None = None,
     ) -> Page:
-        """A new device whose browser speaks ``locale`` (the app follows it)."""
+        """A new device whose browser speaks ``locale`` (the app follows it).
+
+        ``position`` is where the device is, with location allowed; without it
+        the browser refuses location as a phone would before it is allowed.
+        """
         ctx = self.browser.new_context(
             viewport={"width": width, "height": height},
             locale=locale,
             accept_downloads=True,
+            **(
+                {}
+                if position is None
+                else {
+                    "geolocation": {"latitude": position[0], "longitude": position[1]},
+                    "permissions": ["geolocation"],
+                }
+            ),
         )
         self.contexts.append(ctx)
         local = f"http://127.0.0.1:{self.server.port}"

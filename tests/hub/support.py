@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import socket
 import threading
 import time
 import uuid
@@ -279,3 +280,30 @@ def flaky_client(url: str) -> tuple[HubClient, FlakyTransport]:
     """A hub client whose transport can drop requests and responses on demand."""
     transport = FlakyTransport()
     return HubClient(httpx.Client(transport=transport, timeout=10), url), transport
+
+
+def drip(
+    port: int, head: bytes, drop: bytes, *, limit_s: float, every: float = 0.2
+) -> tuple[bytes, bool]:
+    """Send ``head``, then ``drop`` every ``every`` s until the hub closes.
+
+    Returns what the hub answered and whether it closed the connection within
+    ``limit_s`` seconds (a slow sender it never cuts off gives ``False``).
+    """
+    got = b""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.settimeout(every)
+        sock.sendall(head)
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline:
+            try:
+                sock.sendall(drop)
+                data = sock.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                return got, True
+            if not data:
+                return got, True
+            got += data
+    return got, False

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import socket
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +22,7 @@ from tests.hub.conftest import DeviceFactory
 from tests.hub.support import (
     LiveHub,
     answer,
+    drip,
     make_hub,
     post_sync,
     push_request,
@@ -98,33 +98,6 @@ def test_a_declared_length_past_an_enrollment_body_is_refused_unread(
         assert (resp.status_code, resp.json()["code"]) == (413, "body_too_large")
 
 
-def _drip(
-    port: int, head: bytes, drop: bytes, *, every: float = 0.2
-) -> tuple[bytes, bool]:
-    """Send ``head``, then ``drop`` every ``every`` s until the hub closes.
-
-    Returns what the hub answered and whether it closed the connection before
-    :data:`HANG_S`.
-    """
-    got = b""
-    with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.settimeout(every)
-        sock.sendall(head)
-        deadline = time.monotonic() + HANG_S
-        while time.monotonic() < deadline:
-            try:
-                sock.sendall(drop)
-                data = sock.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:
-                return got, True
-            if not data:
-                return got, True
-            got += data
-    return got, False
-
-
 def test_a_body_sent_a_byte_at_a_time_is_cut_with_408(
     quick: tuple[Hub, LiveHub],
 ) -> None:
@@ -133,7 +106,7 @@ def test_a_body_sent_a_byte_at_a_time_is_cut_with_408(
         b"POST /v1/sync HTTP/1.1\r\nhost: hub\r\ncontent-length: 100000\r\n"
         b"content-type: application/vnd.parley+zstd\r\n\r\n"
     )
-    answered, closed = _drip(live.port, head, b"\x00")
+    answered, closed = drip(live.port, head, b"\x00", limit_s=HANG_S)
     assert closed
     assert answered.startswith(b"HTTP/1.1 408")
     assert b"body_timeout" in answered
@@ -141,7 +114,9 @@ def test_a_body_sent_a_byte_at_a_time_is_cut_with_408(
 
 def test_headers_sent_a_byte_at_a_time_are_cut(quick: tuple[Hub, LiveHub]) -> None:
     _, live = quick
-    answered, closed = _drip(live.port, b"GET /healthz HTTP/1.1\r\n", b"x")
+    answered, closed = drip(
+        live.port, b"GET /healthz HTTP/1.1\r\n", b"x", limit_s=HANG_S
+    )
     assert closed and answered == b""
     with httpx.Client(base_url=live.url, timeout=10) as http:
         assert http.get("/healthz").status_code == 200
@@ -158,7 +133,7 @@ def test_a_connection_that_never_sends_a_request_is_closed(
 
 def test_endless_headers_are_cut(hub: Hub, live: LiveHub) -> None:
     head = b"GET /healthz HTTP/1.1\r\nx-pad: "
-    answered, closed = _drip(live.port, head, b"a" * 8192, every=0.01)
+    answered, closed = drip(live.port, head, b"a" * 8192, limit_s=HANG_S, every=0.01)
     assert closed and b"200" not in answered
 
 

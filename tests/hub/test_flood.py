@@ -10,7 +10,6 @@ The slow-sender test runs with 2 s deadlines here; ``PARLEY_BOUNDS_FULL=1`` (or
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 import uuid
@@ -34,6 +33,7 @@ from models.wire import b64d
 from tests.hub.support import (
     ORG_PASSPHRASE,
     database_for,
+    drip,
     new_vault,
     post_sync,
     push_request,
@@ -108,34 +108,16 @@ def test_50mb_chunked_bodies_to_every_route_are_cut_while_memory_stays_flat(
     assert after - before < 16 * MB, (before, after)
 
 
-def _drip(port: int, head: bytes, drop: bytes, limit_s: float) -> tuple[bytes, bool]:
-    got = b""
-    with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.settimeout(0.5)
-        sock.sendall(head)
-        deadline = time.monotonic() + limit_s
-        while time.monotonic() < deadline:
-            try:
-                sock.sendall(drop)
-                data = sock.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:
-                return got, True
-            if not data:
-                return got, True
-            got += data
-    return got, False
-
-
 def test_slow_senders_are_disconnected(served: HubProcess) -> None:
     # Within 30 s with the shipped deadlines; the quick run's 20 s is a hang
     # detector over 2 s deadlines.
     limit = 30.0 if FULL else 20.0
     body_head = b"POST /v1/sync HTTP/1.1\r\nhost: hub\r\ncontent-length: 900000\r\n\r\n"
-    answered, closed = _drip(served.port, body_head, b"\x00", limit)
+    answered, closed = drip(served.port, body_head, b"\x00", limit_s=limit, every=0.5)
     assert closed and answered.startswith(b"HTTP/1.1 408")
-    answered, closed = _drip(served.port, b"POST /v1/enroll HTTP/1.1\r\n", b"x", limit)
+    answered, closed = drip(
+        served.port, b"POST /v1/enroll HTTP/1.1\r\n", b"x", limit_s=limit, every=0.5
+    )
     assert closed and answered == b""
 
 

@@ -61,6 +61,21 @@ def test_apk_manifest_keeps_the_template_attributes(tmp_path: Path) -> None:
     assert not any(k.count(":") > 1 for k in attributes), attributes
 
 
+def test_apk_asks_for_coarse_location_only(tmp_path: Path) -> None:
+    # "Use my location" keeps a position to about 1 km: fine and background
+    # location are never asked for.
+    root = rendered_manifest(ROOT, tmp_path)
+    asked = {
+        element.get(f"{ANDROID}name")
+        for element in root.findall("uses-permission")
+        if element.get("{http://schemas.android.com/tools}node") != "remove"
+    }
+    assert "android.permission.ACCESS_COARSE_LOCATION" in asked
+    assert "android.permission.ACCESS_FINE_LOCATION" not in asked
+    assert "android.permission.ACCESS_BACKGROUND_LOCATION" not in asked
+    assert "android.permission.INTERNET" in asked
+
+
 def test_manifest_keys_are_written_without_the_android_prefix() -> None:
     # The template writes `android:{{ key }}` itself, and Android wants the
     # lowercase strings "true"/"false" (a TOML boolean would render as "False").

@@ -150,3 +150,15 @@ async def test_settings_say_how_this_device_guards_the_keys(unlocked: Unlocked) 
         "file": "Weak. This device's storage keeps old copies",
     }[level]
     assert tab.has_text(expected)
+
+
+async def test_location_chip_turns_use_my_location_on_and_off(
+    unlocked: Unlocked,
+) -> None:
+    tab = await unlocked()
+    await tab.nav("Settings")
+    assert _shell(tab).services.preferences.use_location() is False
+    await tab.pick("When I tap")
+    assert _shell(tab).services.preferences.use_location() is True
+    await tab.pick("Never")
+    assert _shell(tab).services.preferences.use_location() is False

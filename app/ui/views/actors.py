@@ -7,7 +7,7 @@ from typing import Any
 
 import flet as ft
 
-from app.errors import AppError, ValidationFailed
+from app.errors import AppError, NotAllowed, ValidationFailed
 from app.services import ActorForm, ActorRow
 from app.ui.components.chips import ChipGroup
 from app.ui.components.forms import restored_banner, save_bar, typed_names_kept
@@ -22,7 +22,7 @@ from app.ui.components.widgets import (
     section_title,
 )
 from app.ui.host import Host
-from app.ui.messages import enum_label, field_error, t
+from app.ui.messages import describe, enum_label, field_error, t
 from app.ui.screen import FormScreen, Screen
 from models.enums import ActorType, Influence, Stance
 
@@ -270,6 +270,9 @@ class ActorFormScreen(FormScreen):
         except ValidationFailed as err:
             self.name.error = field_error(err.fields.get("name"))
             self.shell.toast(t("contact.fix_errors"))
+            return
+        except NotAllowed as err:
+            self.shell.toast(describe(err))
             return
         self.saved()
         self.shell.go("/actor", id=actor_id)

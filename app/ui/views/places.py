@@ -8,15 +8,22 @@ from typing import Any
 
 import flet as ft
 
-from app.errors import ValidationFailed
-from app.services import PlaceForm
+from app.errors import NotAllowed, ValidationFailed
+from app.services import PlaceForm, PlaceLine, coarse_position
 from app.ui.components.forms import restored_banner, save_bar
-from app.ui.components.widgets import field, note, primary
+from app.ui.components.location import LocationUnavailable, read_position
+from app.ui.components.widgets import field, note, primary, secondary
 from app.ui.host import Host
-from app.ui.messages import field_error, t
+from app.ui.messages import describe, field_error, t
 from app.ui.screen import FormScreen, Screen
+from app.ui.theme import TEXT_SMALL
 
 __all__ = ["PlaceFormScreen", "PlacesScreen"]
+
+
+def _detail(line: PlaceLine) -> list[ft.Control]:
+    shown = " · ".join(part for part in (line.area, line.position) if part)
+    return [ft.Text(shown, size=TEXT_SMALL, color="#2b2b2b")] if shown else []
 
 
 class PlacesScreen(Screen):
@@ -35,13 +42,23 @@ class PlacesScreen(Screen):
         rows: list[ft.Control] = [
             ft.Container(
                 content=ft.Row(
-                    [ft.Icon(ft.Icons.PLACE, size=26), ft.Text(o.name, size=17)]
+                    [
+                        ft.Icon(ft.Icons.PLACE, size=26),
+                        ft.Column(
+                            [
+                                ft.Text(line.name, size=17),
+                                *_detail(line),
+                            ],
+                            spacing=2,
+                            expand=True,
+                        ),
+                    ]
                 ),
-                on_click=self.shell.on(self._opener(o.id)),
+                on_click=self.shell.on(self._opener(line.id)),
                 padding=ft.Padding.symmetric(vertical=12, horizontal=4),
                 border=ft.Border.only(bottom=ft.BorderSide(1, "#d0d0d0")),
             )
-            for o in self.services.places.search()
+            for line in self.services.places.lines()
         ]
         return [
             ft.Row(
@@ -73,6 +90,10 @@ class PlaceFormScreen(FormScreen):
         self.lat = field(t("place.lat"), number=True)
         self.lon = field(t("place.lon"), number=True)
         self.notes = field(t("place.notes"), multiline=True)
+        self.locating = False
+        self.locate_button = secondary(
+            t("place.locate"), self.shell.on(self.locate), icon=ft.Icons.MY_LOCATION
+        )
         self.start(dataclasses.asdict(base))
 
     def title(self) -> str:
@@ -107,11 +128,43 @@ class PlaceFormScreen(FormScreen):
             ),
             self.name,
             self.area,
-            note(t("place.coords_note")),
-            self.lat,
-            self.lon,
+            *self._coords(),
             self.notes,
         ]
+
+    def _coords(self) -> list[ft.Control]:
+        if not self.services.preferences.use_location():
+            return [note(t("place.coords_note")), self.lat, self.lon]
+        button = self.locate_button
+        return [note(t("place.coords_note_located")), button, self.lat, self.lon]
+
+    def _busy(self, busy: bool) -> None:
+        self.locating = busy
+        label = self.locate_button.content
+        if isinstance(label, ft.Text):
+            label.value = t("place.locating" if busy else "place.locate")
+        self.locate_button.disabled = busy
+        self.shell.update()
+
+    async def locate(self, _: Any) -> None:
+        """Fill the coordinates from the phone's position, rounded to about 1 km."""
+        if self.locating:
+            return
+        self._busy(True)
+        try:
+            fix = await read_position(self)
+            lat, lon = coarse_position(lat=fix.lat, lon=fix.lon)
+        except LocationUnavailable as err:
+            self.shell.toast(t(f"place.locate_{err.reason}"))
+            return
+        except ValidationFailed:
+            self.shell.toast(t("place.locate_failed"))
+            return
+        finally:
+            self._busy(False)
+        self.lat.value, self.lon.value = lat, lon
+        self.lat.error = self.lon.error = None
+        self.shell.toast(t("place.located"))
 
     def build(self) -> ft.View:
         """The form with Save in the bottom bar."""
@@ -131,6 +184,9 @@ class PlaceFormScreen(FormScreen):
             self.name.error = field_error(err.fields.get("name"))
             self.lat.error = field_error(err.fields.get("lat"))
             self.lon.error = field_error(err.fields.get("lon"))
+            return
+        except NotAllowed as err:
+            self.shell.toast(describe(err))
             return
         self.saved()
         self.shell.go("/places")

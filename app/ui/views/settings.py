@@ -1,4 +1,4 @@
-"""Settings: auto-lock delay, wipe limit, passphrase and duress passphrase.
+"""Settings: language, auto-lock delay, location, wipe limit, passphrases.
 
 Passphrase fields are never kept as drafts.
 """
@@ -51,6 +51,12 @@ class SettingsScreen(Screen):
             selected=[shell.language.code],
             on_change=shell.guard(self._language_changed),
         )
+        self.location = ChipGroup(
+            ["off", "on"],
+            labels={"off": t("settings.location_off"), "on": t("settings.location_on")},
+            selected=["on" if svc.preferences.use_location() else "off"],
+            on_change=shell.guard(self._location_changed),
+        )
         self.wipe_current = field(t("settings.current"), password=True)
         self.current = field(t("settings.current"), password=True)
         self.new = field(t("settings.new"), password=True)
@@ -84,6 +90,17 @@ class SettingsScreen(Screen):
         self.services.preferences.set_idle_timeout_s(seconds)
         self.shell.set_idle_timeout(seconds)
         self.shell.toast(t("settings.idle_saved"))
+
+    def _location_changed(self) -> None:
+        chosen = self.location.value
+        on = self.services.preferences.use_location()
+        if not chosen:  # tapping the chosen chip again keeps it
+            self.location.toggle("on" if on else "off")
+            return
+        if (chosen == "on") == on:
+            return
+        self.services.preferences.set_use_location(chosen == "on")
+        self.shell.toast(t("settings.location_saved"))
 
     def _wipe_changed(self) -> None:
         if not self.wipe.value:  # tapping the chosen chip again keeps it
@@ -190,6 +207,9 @@ class SettingsScreen(Screen):
             note(t(f"settings.protection.{level}")),
             section_title(t("settings.idle")),
             self.idle.control,
+            section_title(t("settings.location")),
+            note(t("settings.location_intro")),
+            self.location.control,
             fold(
                 t("settings.wipe"),
                 [
