@@ -18,6 +18,7 @@ AppError
 │   ├── MigrationFailed    a schema upgrade failed and was rolled back
 │   └── RecordNotFound     no record with that id
 ├── ValidationFailed       user input breaks a rule; ``fields`` maps field -> code
+├── NotAllowed             this device's certificate does not allow the change
 ├── ContentError           a guidance pack is broken and was refused
 └── SyncError
     ├── HubUnreachable     no connection, timeout, or dropped link
@@ -39,6 +40,7 @@ __all__ = [
     "KeyMaterialLost",
     "MigrationFailed",
     "NoVault",
+    "NotAllowed",
     "ProtocolError",
     "RecordNotFound",
     "RecordUnreadable",
@@ -169,6 +171,20 @@ class ValidationFailed(AppError):
     def __init__(self, fields: dict[str, str]) -> None:
         super().__init__(",".join(sorted(fields)))
         self.fields = fields
+
+
+class NotAllowed(AppError):
+    """This device may not make the change (``models.authority``): another team's
+    record, or renaming, deleting or merging another team's entry.
+
+    ``reason`` is a refusal code of ``models.refusals`` (``not_owner``...).
+    """
+
+    code = "not_allowed"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class ContentError(AppError):

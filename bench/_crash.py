@@ -42,7 +42,6 @@ from sqlalchemy import func, select
 
 from app.sync import connect, enroll_device
 from app.sync.identity import Identity, sign_request
-from app.sync.outbox import compress_revisions
 from bench._corpus import Corpus
 from bench._devproc import create_vault, open_vault, wait_started
 from bench._hubproc import HubProcess
@@ -50,10 +49,12 @@ from bench._pgcluster import PgCluster
 from bench._proxy import LinkProfile, TcpProxy
 from bench._syncload import (
     PASSPHRASE,
+    Sample,
     _light_device,
     _push_bodies,
     new_code,
     pg_database,
+    sample,
 )
 from hub import tables
 from hub.db import HubDb
@@ -241,7 +242,7 @@ class Pusher(threading.Thread):
     """A light device pushing its batches in order, resending until acknowledged."""
 
     def __init__(
-        self, identity: Identity, url: str, compressed: bytes, batches: int
+        self, identity: Identity, url: str, compressed: Sample, batches: int
     ) -> None:
         super().__init__(daemon=True)
         self.identity = identity
@@ -289,7 +290,7 @@ class Pusher(threading.Thread):
 
 
 def _pushers(url: str, hub_url: str, devices: int, batches: int) -> list[Pusher]:
-    compressed = compress_revisions(list(Corpus(seed=4).contacts(50)))
+    compressed = sample(list(Corpus(seed=4).contacts(50)))
     out = []
     for _ in range(devices):
         identity = _light_device(url, hub_url)

@@ -29,10 +29,9 @@ import httpx
 import msgpack
 
 from app.sync.identity import Identity, sign_request
-from app.sync.outbox import compress_revisions, seal_part
 from bench._corpus import Corpus
 from bench._crash import _hubs
-from bench._syncload import _light_device, pg_database
+from bench._syncload import Sample, _light_device, pg_database, sample
 from hub.service import now_ms
 from models.wire import MEDIA_TYPE, Batch, Push, SyncRequest, encode
 
@@ -87,7 +86,7 @@ def _rss_kib(pid: int) -> int:
 def _device(
     identity: Identity,
     url: str,
-    compressed: bytes,
+    compressed: Sample,
     tally: Tally,
     stop: threading.Event,
     seed: int,
@@ -102,7 +101,7 @@ def _device(
                 batch = Batch(
                     device=identity.device,
                     seq=seq,
-                    sealed=seal_part(identity, seq, compressed),
+                    sealed=compressed.part(identity, seq),
                 )
                 packed = msgpack.packb(batch.dump(), use_bin_type=True)
                 push = Push(seq=seq, batch=packed)
@@ -151,7 +150,7 @@ def _pct(values: list[float], q: float) -> float:
 
 def run_soak(soak: Soak, folder: Path) -> dict[str, Any]:
     """Run the soak; return the figures and whether it passed."""
-    compressed = compress_revisions(list(Corpus(seed=8).contacts(20)))
+    compressed = sample(list(Corpus(seed=8).contacts(20)))
     windows: list[Window] = []
     tally = Tally()
     stop = threading.Event()

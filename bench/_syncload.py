@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -25,6 +26,7 @@ from bench._hubproc import HubProcess
 from hub.db import HubDb
 from hub.enrollment import create_code
 from hub.service import now_ms
+from models import SyncedRecord
 from models.enums import Role
 from models.keys import new_key
 from models.wire import (
@@ -32,8 +34,10 @@ from models.wire import (
     Batch,
     EnrollResponse,
     Push,
+    SealedPart,
     SyncRequest,
     b64d,
+    declared,
     encode,
 )
 
@@ -103,11 +107,30 @@ def _light_device(db_url: str, hub_url: str) -> Identity:
     )
 
 
-def _push_bodies(identity: Identity, compressed: bytes, seqs: range) -> list[bytes]:
+@dataclass(frozen=True)
+class Sample:
+    """Compressed revisions to push again and again, and their record ids."""
+
+    compressed: bytes
+    ids: list[bytes]
+
+    def part(self, identity: Identity, seq: int) -> SealedPart:
+        """The sealed part of batch ``seq``, declared under ``identity``."""
+        own = (identity.team, identity.device)
+        revs = [declared(i, *own, signer=own) for i in self.ids]
+        return seal_part(identity, seq, self.compressed, revs)
+
+
+def sample(revs: list[SyncedRecord]) -> Sample:
+    """A :class:`Sample` of ``revs``."""
+    return Sample(compress_revisions(revs), [r.id.bytes for r in revs])
+
+
+def _push_bodies(identity: Identity, compressed: Sample, seqs: range) -> list[bytes]:
     bodies = []
     for seq in seqs:
         batch = Batch(
-            device=identity.device, seq=seq, sealed=seal_part(identity, seq, compressed)
+            device=identity.device, seq=seq, sealed=compressed.part(identity, seq)
         )
         packed = msgpack.packb(batch.dump(), use_bin_type=True)
         bodies.append(encode(SyncRequest(push=Push(seq=seq, batch=packed)).dump()))
@@ -170,7 +193,7 @@ def ingest(
     corpus: Corpus, url: str, folder: Path, *, devices: int = 4, batches: int = 25
 ) -> tuple[float, float]:
     """Contacts/s over HTTP, and the same contacts/s as a plain bulk insert."""
-    compressed = compress_revisions(list(corpus.contacts(100)))
+    compressed = sample(list(corpus.contacts(100)))
     with hub_processes(url, folder) as (hub,):
         identities = [_light_device(url, hub.url) for _ in range(devices)]
         work = {
@@ -197,8 +220,8 @@ def ingest(
         if errors:
             raise errors[0]
     http_rps = devices * batches * 100 / elapsed
-    sample = seal_part(identities[0], 1, compressed)
-    rows = [(sample.ct, sample.sig)] * (devices * batches)
+    one = compressed.part(identities[0], 1)
+    rows = [(one.ct, one.sig)] * (devices * batches)
     bulk_rps = _bulk_baseline(url, rows) * 100
     return http_rps, bulk_rps
 
@@ -210,7 +233,7 @@ def latency(
     corpus: Corpus, url: str, folder: Path, *, seconds: float
 ) -> dict[str, float]:
     """p50/p99 push latency with 10 then 50 devices over two hub processes on PG."""
-    compressed = compress_revisions(list(corpus.contacts(100)))
+    compressed = sample(list(corpus.contacts(100)))
     out: dict[str, float] = {}
     with hub_processes(url, folder, processes=2) as hubs:
         identities = [_light_device(url, hubs[0].url) for _ in range(50)]

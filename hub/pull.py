@@ -18,6 +18,7 @@ from models.wire import (
     RegistrySnapshot,
     SealedItem,
     SealedPage,
+    Signed,
     unpack_signed,
 )
 from models.wire.private import TEAM_PREFIX, team_cell
@@ -65,6 +66,7 @@ def snapshots(
     }
     fields: dict[str, dict[str, Any]] = defaultdict(dict)
     clocks: dict[str, dict[str, str]] = defaultdict(dict)
+    writers: dict[str, dict[str, str]] = defaultdict(dict)
     for row in conn.execute(
         select(t.reg_fields).where(t.reg_fields.c.record_id.in_(ids))
     ):
@@ -72,6 +74,13 @@ def snapshots(
             continue
         fields[row.record_id][row.field] = msgpack.unpackb(bytes(row.value))
         clocks[row.record_id][row.field] = row.hlc
+        writers[row.record_id][row.field] = row.device
+    owners = {
+        row.record_id: row.team
+        for row in conn.execute(
+            select(t.record_owners).where(t.record_owners.c.record_id.in_(ids))
+        )
+    }
     aliases: dict[str, list[AliasRow]] = defaultdict(list)
     query = select(t.reg_aliases).where(t.reg_aliases.c.record_id.in_(ids))
     for row in conn.execute(query.order_by(t.reg_aliases.c.id)):
@@ -94,6 +103,8 @@ def snapshots(
             clocks=clocks[rid],
             aliases=present_aliases(aliases[rid]),
             losers=losers[rid],
+            writers=writers[rid],
+            owner=owners.get(rid, ""),
         )
         for rid, kind in kinds.items()
     }
@@ -121,17 +132,33 @@ def registry_page(
     items: list[RegistrySnapshot] = []
     included: set[str] = set()
     used, new_cursor = 0, cursor
+    more = len(rows) == _LOG_WINDOW
     for row in rows:
         if row.record_id in snaps and row.record_id not in included:
             snap = snaps[row.record_id]
             size = _size(snap.dump())
             if items and used + size > max_bytes:
-                return RegistryPage(items=items, cursor=new_cursor, more=True)
+                more = True
+                break
             items.append(snap)
             included.add(row.record_id)
             used += size
         new_cursor = row.seq
-    return RegistryPage(items=items, cursor=new_cursor, more=len(rows) == _LOG_WINDOW)
+    certs = writer_certificates(conn, items)
+    return RegistryPage(items=items, cursor=new_cursor, more=more, certs=certs)
+
+
+def writer_certificates(
+    conn: Connection, items: list[RegistrySnapshot]
+) -> list[Signed]:
+    """The certificates of every device that wrote a value or loser on the page."""
+    ids = {d for snap in items for d in snap.writers.values()}
+    ids |= {lost[2] for snap in items for cell in snap.losers.values() for lost in cell}
+    if not ids:
+        return []
+    d = tables.devices
+    rows = conn.execute(select(d.c.id, d.c.cert).where(d.c.id.in_(sorted(ids))))
+    return [unpack_signed(bytes(row.cert)) for row in rows]
 
 
 def sealed_page(conn: Connection, cursor: int, max_bytes: int) -> SealedPage:
@@ -153,7 +180,8 @@ def sealed_page(conn: Connection, cursor: int, max_bytes: int) -> SealedPage:
     items: list[SealedItem] = []
     used = 0
     for row in rows:
-        size = len(row.ct) + 300
+        revs = msgpack.unpackb(bytes(row.decl)) if row.decl is not None else []
+        size = len(row.ct) + 300 + 80 * len(revs)
         if items and used + size > max_bytes:
             return SealedPage(items=items, cursor=items[-1].seq, more=True)
         items.append(
@@ -164,6 +192,7 @@ def sealed_page(conn: Connection, cursor: int, max_bytes: int) -> SealedPage:
                 ct=bytes(row.ct),
                 sig=bytes(row.sig),
                 cert=certs[row.device],
+                revs=revs,
             )
         )
         used += size

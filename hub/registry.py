@@ -20,6 +20,13 @@ from hub.db import HubDb
 from hub.regcheck import Op
 from hub.streams import bump, lock_counter
 from models import RecordKind
+from models.authority import (
+    Writer,
+    claim_refusal,
+    entry_refusal,
+    owner_after,
+    record_refusal,
+)
 from models.wire import ALIAS_ADD, ALIAS_DEL
 from models.wire.private import SEALED_OP, is_sealed_cell, private_op, public_model
 
@@ -57,6 +64,8 @@ class _Plan:
     dirty: set[str] = field(default_factory=set)
     losers: list[tuple[str, _Cell]] = field(default_factory=list)
     changed: bool = False
+    owner: str | None = None  # the owning (creating) team; None: no owner yet
+    new_owner: str | None = None  # set when this batch creates or hands it over
 
 
 def _load(conn: Connection, record_id: str, kind: str) -> _Plan | None:
@@ -79,7 +88,12 @@ def _load(conn: Connection, record_id: str, kind: str) -> _Plan | None:
             .order_by(tables.reg_aliases.c.id)
         )
     ]
-    return _Plan(record_id, kind, rec is not None, cells, aliases)
+    owner = conn.execute(
+        select(tables.record_owners.c.team).where(
+            tables.record_owners.c.record_id == record_id
+        )
+    ).scalar()
+    return _Plan(record_id, kind, rec is not None, cells, aliases, owner=owner)
 
 
 def _known_losers(conn: Connection, record_id: str) -> set[tuple[str, str]]:
@@ -172,13 +186,66 @@ def _routed_team(plan: _Plan) -> str | None:
     return team if isinstance(team, str) else ""
 
 
-def _plan(conn: Connection, ops: list[Op], *, device: str, ctx: int) -> _Plan | str:
+def _op_refusal(plan: _Plan, op: Op, writer: Writer) -> str | None:
+    """The shared rules (:mod:`models.authority`) for one op of one record."""
+    value = None if op.field in (ALIAS_ADD, ALIAS_DEL) else _plain(op)
+    team = value if op.field == "team" and isinstance(value, str) else None
+    if op.kind == RecordKind.FOLLOW_UP.value:
+        return record_refusal(writer, owner=plan.owner, team=team)
+    if op.field == "team":
+        refused = claim_refusal(writer, team=value if isinstance(value, str) else "")
+        if refused:
+            return refused
+    return entry_refusal(writer, creator=plan.owner, field=op.field)
+
+
+def _plain(op: Op) -> Any:
+    return None if is_sealed_cell(op.field) else msgpack.unpackb(op.value)
+
+
+def _authorise(
+    plan: _Plan, ops: list[Op], writer: Writer
+) -> tuple[list[Op], list[tuple[int, str]]]:
+    """Split a record's ops into allowed ones and refusals; settle its owner."""
+    allowed: list[Op] = []
+    refused: list[tuple[int, str]] = []
+    for op in ops:
+        code = _op_refusal(plan, op, writer)
+        if code is None:
+            allowed.append(op)
+        else:
+            refused.append((op.index, code))
+    if allowed:
+        team = next(
+            (
+                v
+                for op in allowed
+                if op.field == "team" and isinstance(v := _plain(op), str)
+            ),
+            None,
+        )
+        if plan.kind != RecordKind.FOLLOW_UP.value:
+            team = None  # a registry entry belongs to the team that created it
+        after = owner_after(writer, owner=plan.owner, team=team)
+        if after != plan.owner:
+            plan.new_owner = after
+    return allowed, refused
+
+
+def _plan(
+    conn: Connection, ops: list[Op], *, device: str, ctx: int, writer: Writer | None
+) -> tuple[_Plan | str, list[tuple[int, str]]]:
     first = ops[0]
     if any(op.kind != first.kind for op in ops):
-        return "kind_mismatch"
+        return "kind_mismatch", []
     plan = _load(conn, first.record_id, first.kind)
     if plan is None:
-        return "kind_mismatch"
+        return "kind_mismatch", []
+    refused: list[tuple[int, str]] = []
+    if writer is not None:
+        ops, refused = _authorise(plan, ops, writer)
+        if not ops:
+            return plan, refused
     known = _known_losers(conn, first.record_id)
     for op in ops:
         if op.field in (ALIAS_ADD, ALIAS_DEL):
@@ -186,8 +253,8 @@ def _plan(conn: Connection, ops: list[Op], *, device: str, ctx: int) -> _Plan | 
         else:
             _set_field(plan, op, device=device, ctx=ctx, known=known)
     if plan.changed and not _valid(plan):
-        return "invalid_record"
-    return plan
+        return "invalid_record", refused
+    return plan, refused
 
 
 def _write_record(conn: Connection, plan: _Plan, seq: int) -> None:
@@ -251,18 +318,48 @@ def _write_aliases(conn: Connection, plan: _Plan, seq: int) -> None:
             conn.execute(update(aliases).where(where).values(removed=True))
 
 
-def _write(conn: Connection, plan: _Plan, *, seq: int) -> None:
+def _write_owner(conn: Connection, plan: _Plan, device: str) -> None:
+    owners = tables.record_owners
+    if plan.new_owner is None:
+        return
+    if plan.owner is None:
+        conn.execute(
+            insert(owners).values(
+                record_id=plan.record_id,
+                kind=plan.kind,
+                team=plan.new_owner,
+                creator=device,
+            )
+        )
+    else:
+        where = owners.c.record_id == plan.record_id
+        conn.execute(update(owners).where(where).values(team=plan.new_owner))
+
+
+def _write(conn: Connection, plan: _Plan, *, seq: int, device: str) -> None:
+    _write_owner(conn, plan, device)
     _write_record(conn, plan, seq)
     _write_fields(conn, plan, seq)
     _write_aliases(conn, plan, seq)
 
 
 def apply_ops(
-    db: HubDb, conn: Connection, ops: list[Op], *, device: str, ctx: int
+    db: HubDb,
+    conn: Connection,
+    ops: list[Op],
+    *,
+    device: str,
+    ctx: int,
+    writer: Writer | None = None,
 ) -> list[tuple[int, str]]:
     """Merge checked ops into the registry inside ``conn``'s transaction.
 
-    Returns ``(op index, code)`` for every op of a record that could not be merged.
+    ``writer`` (from the signer's certificate) is held to the shared rules of
+    :mod:`models.authority`, op by op: a refused op does not stop the others.
+    ``None`` skips them (only the relay test hub does).
+
+    Returns ``(op index, code)`` for every op that was refused or whose record
+    could not be merged.
     """
     lock_counter(conn, "registry")
     rejects: list[tuple[int, str]] = []
@@ -271,13 +368,17 @@ def apply_ops(
         sorted(ops, key=lambda o: (o.record_id, o.index)), key=lambda o: o.record_id
     ):
         record_ops = list(group)
-        result = _plan(conn, record_ops, device=device, ctx=ctx)
+        result, refused = _plan(conn, record_ops, device=device, ctx=ctx, writer=writer)
+        rejects.extend(refused)
+        done = {index for index, _ in refused}
         if isinstance(result, str):
-            rejects.extend((op.index, result) for op in record_ops)
+            rejects.extend(
+                (op.index, result) for op in record_ops if op.index not in done
+            )
         elif result.changed:
             plans.append(result)
     if plans:
         first = bump(conn, "registry", len(plans))
         for n, plan in enumerate(plans):
-            _write(conn, plan, seq=first + n)
+            _write(conn, plan, seq=first + n, device=device)
     return rejects

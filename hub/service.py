@@ -96,6 +96,8 @@ class Hub:
         self.clock = clock
         # Test seam: called inside the push transaction, just before commit.
         self.before_commit: Callable[[], None] | None = None
+        # Test seam: False makes a relay that applies anything (insider tests).
+        self.enforce_authority = True
         self._cache = KeyCache()
         self._quota = Quota(
             ops_per_hour=settings.ops_per_hour,
@@ -277,7 +279,14 @@ class Hub:
                 ack, checked, held = self._part(conn, push, keys, row.last_batch, now)
             if checked is not None:
                 checked, new = self._admit(conn, checked, row, now)
-                ack = apply_push(self.db, conn, checked, row, now_ms=now)
+                ack = apply_push(
+                    self.db,
+                    conn,
+                    checked,
+                    row,
+                    now_ms=now,
+                    enforce=self.enforce_authority,
+                )
                 if ack.status == "applied":
                     seen["last_batch"] = ack.seq
                     rejected = {index for index, _ in ack.rejects}
@@ -292,8 +301,13 @@ class Hub:
             cmds = pending_commands(conn, device, now_ms=now) if row.cmd_pending else []
             devices = tables.devices
             conn.execute(update(devices).where(devices.c.id == device).values(**seen))
-            if checked is not None and ack is not None and ack.status == "applied":
-                store_sealed(conn, checked, device, now_ms=now)
+            if (
+                checked is not None
+                and ack is not None
+                and ack.status == "applied"
+                and ack.sealed
+            ):
+                store_sealed(self.db, conn, checked, row, now_ms=now)
             self._hold(checked)
         return ack, cmds, held
 

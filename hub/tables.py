@@ -38,6 +38,7 @@ __all__ = [
     "reg_log",
     "reg_losers",
     "reg_records",
+    "record_owners",
     "sealed",
     "uploads",
 ]
@@ -114,6 +115,8 @@ sealed = Table(
     Column("sig", LargeBinary, nullable=False),
     Column("size", Integer, nullable=False),
     Column("received_at", BigInteger, nullable=False),
+    # msgpack of the revisions the author declares (``SealedPart.revs``).
+    Column("decl", LargeBinary),
 )
 # One batch upload in progress per device: the bytes of a frozen batch received
 # so far, in parts sized to the device's link (``hub.uploads``).
@@ -135,6 +138,17 @@ reg_records = Table(
     Column("seq", BigInteger, nullable=False),
     # Follow-ups: the assigned team, the only devices (with coordinators) served it.
     Column("team", String(200)),
+)
+# Who owns a record (``models.authority``): the team of its first revision (a
+# registry entry: the team that created it; a follow-up: the team it is
+# assigned to), and the device that created it. Stamped from certificates.
+record_owners = Table(
+    "record_owners",
+    metadata,
+    Column("record_id", String(32), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("team", String(200), nullable=False),
+    Column("creator", String(64), nullable=False),
 )
 reg_fields = Table(
     "registry_fields",

@@ -29,6 +29,8 @@ REFUSALS: dict[str, int] = {
     "not_owner": 403,
     "needs_coordinator": 403,
     "bad_signature": 403,
+    # a sealed revision stored with one that was refused: the part is one ciphertext
+    "part_refused": 403,
     # caps
     "entry_limit": 429,
 }

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from app.errors import RecordNotFound, ValidationFailed
 from app.readmodel import Option, ReadModel, RecordRow
+from app.services.authority import ensure_may_write
 from app.services.briefings import BriefingNote, notes_on
 from app.services.validation import build, optional_id, parse_id, require
 from app.store import Store
@@ -150,6 +151,7 @@ class ActorService:
 
         Raises:
             ValidationFailed: with field codes when the input breaks a rule.
+            NotAllowed: renaming another team's actor needs a coordinator.
         """
         errors: dict[str, str] = {}
         require(errors, "name", form.name)
@@ -169,8 +171,10 @@ class ActorService:
             "notes": form.notes,
         }
         if form.id:
-            base = self._get(form.id).model_dump(exclude=set(fields))
-            return str(self._store.save(build(Actor, **(base | fields))).id)
+            held = self._get(form.id)
+            actor = build(Actor, **(held.model_dump(exclude=set(fields)) | fields))
+            ensure_may_write(self._store, held, actor)
+            return str(self._store.save(actor).id)
         return str(self._store.save(build(Actor, **fields)).id)
 
     def page(self, actor_id: str) -> ActorPage:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from app.errors import RecordNotFound, ValidationFailed
 from app.readmodel import Option, ReadModel
+from app.services.authority import ensure_may_write
 from app.services.validation import (
     build,
     optional_id,
@@ -193,6 +194,8 @@ class CheckpointService:
         }
         kept = base.model_dump(exclude=set(fields)) if base else {}
         log = build(CheckpointLog, **(kept | fields))
+        if base is not None:
+            ensure_may_write(self._store, base, log)
         seen = parse_seen(form.seen) if form.id else None
         return str(self._store.save(log, parents=seen or None).id)
 

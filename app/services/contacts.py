@@ -9,6 +9,7 @@ from typing import Any
 
 from app.errors import RecordNotFound, ValidationFailed
 from app.readmodel import ReadModel, RecordFilter, RecordRow
+from app.services.authority import ensure_may_write
 from app.services.validation import (
     build,
     check_clean,
@@ -216,6 +217,8 @@ class ContactService:
         fields = self._fields(form, on, commitments)
         kept = base.model_dump(exclude=set(fields)) if base else {}
         contact = build(Contact, **(kept | fields))
+        if base is not None:
+            ensure_may_write(self._store, base, contact)
         batch: list[SyncedRecord] = [contact]
         batch.extend(self._follow_up_batch(contact, follow_rows))
         seen = parse_seen(form.seen) if form.id else None
@@ -272,7 +275,9 @@ class ContactService:
         update: dict[str, Any] = {"status": ContactStatus.DONE}
         if contact.on > today:
             update["on"] = today
-        self._store.save(contact.model_copy(update=update))
+        done = contact.model_copy(update=update)
+        ensure_may_write(self._store, contact, done)
+        self._store.save(done)
 
     def upcoming(self) -> list[RecordRow]:
         """Planned contacts, soonest first."""

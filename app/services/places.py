@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.errors import RecordNotFound, ValidationFailed
 from app.readmodel import Option, ReadModel
+from app.services.authority import ensure_may_write
 from app.services.validation import build, parse_coord, parse_id, require
 from app.store import Store
 from models import Coords, Place
@@ -113,6 +114,7 @@ class PlaceService:
 
         Raises:
             ValidationFailed: with field codes when the input breaks a rule.
+            NotAllowed: renaming another team's place needs a coordinator.
         """
         errors: dict[str, str] = {}
         require(errors, "name", form.name)
@@ -135,6 +137,7 @@ class PlaceService:
             base = self._get(form.id)
             kept = base.model_dump(exclude=set(fields))
             place = build(Place, **(kept | fields))
+            ensure_may_write(self._store, base, place)
         else:
             place = build(Place, **fields)
         return str(self._store.save(place).id)

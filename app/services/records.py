@@ -16,6 +16,7 @@ from app.readmodel import (
     listed_kinds,
     type_of,
 )
+from app.services.authority import ensure_may_write
 from app.services.validation import parse_id
 from app.store import Store
 from models import Contact, FollowUp, Hlc
@@ -174,5 +175,11 @@ class RecordService:
 
         Raises:
             RecordNotFound: if there is no such record.
+            NotAllowed: it belongs to another team (or is another team's entry).
         """
+        entry = self._store.get(parse_id(record_id))
+        if entry is not None:
+            held = entry.record
+            tomb = held.model_copy(update={"deleted": True})
+            ensure_may_write(self._store, held, tomb)
         self._store.delete(parse_id(record_id))

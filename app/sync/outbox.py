@@ -26,8 +26,10 @@ from models.wire import (
     ALIAS_DEL,
     MAX_BATCH_OPS,
     Batch,
+    Declared,
     RegistryOpWire,
     SealedPart,
+    declared,
     op_fields,
     seal_aad,
     seal_message,
@@ -43,6 +45,7 @@ __all__ = [
     "field_changes",
     "compress_revisions",
     "revision_from_wire",
+    "declarations",
     "seal_part",
 ]
 
@@ -89,10 +92,15 @@ class Frozen:
         sent = {uuid.UUID(bytes=op[2]).hex: str(op[1]) for op in ops}
         sent.update((uuid.UUID(r).hex, "") for r in self.sealed_records)
         refused: dict[str, tuple[str, str]] = {}
+        declared = (batch.get("sealed") or {}).get("revs") or []
         for index, code in rejects:
             if 0 <= index < len(ops):
                 op = ops[index]
                 refused.setdefault(uuid.UUID(bytes=op[2]).hex, (str(op[3]), code))
+            elif 0 <= -1 - index < len(declared):  # a sealed revision (-1, -2, ...)
+                rid = uuid.UUID(bytes=declared[-1 - index][0]).hex
+                if refused.get(rid, ("", "part_refused"))[1] == "part_refused":
+                    refused[rid] = ("", code)
         return sent, refused
 
 
@@ -230,16 +238,28 @@ def compress_revisions(revs: list[SyncedRecord]) -> bytes:
     return _compress(revs)
 
 
-def seal_part(identity: Identity, seq: int, compressed: bytes) -> SealedPart:
-    """Seal compressed revisions to the records key for batch ``seq`` and sign."""
-    return _sealed(identity, seq, compressed)
+def declarations(
+    revs: list[SyncedRecord], *, signer: tuple[str, str]
+) -> list[Declared]:
+    """What a sealed part signed by ``signer`` (team, device) declares of its
+    revisions, in order (see :data:`Declared`)."""
+    return [declared(r.id.bytes, r.team, r.device, signer=signer) for r in revs]
 
 
-def _sealed(identity: Identity, seq: int, compressed: bytes) -> SealedPart:
+def seal_part(
+    identity: Identity, seq: int, compressed: bytes, revs: list[Declared]
+) -> SealedPart:
+    """Seal compressed revisions to the records key for batch ``seq`` and sign
+    them with their declarations (:func:`declarations` of the same revisions)."""
+    return _sealed(identity, seq, compressed, revs)
+
+
+def _sealed(
+    identity: Identity, seq: int, compressed: bytes, revs: list[Declared]
+) -> SealedPart:
     ct = seal(identity.records_key, pad(compressed), aad=seal_aad(identity.device, seq))
-    return SealedPart(
-        ct=ct, sig=sign(identity.ed, seal_message(identity.device, seq, ct))
-    )
+    message = seal_message(identity.device, seq, ct, revs)
+    return SealedPart(ct=ct, sig=sign(identity.ed, message), revs=revs)
 
 
 def build_batch(
@@ -269,7 +289,8 @@ def build_batch(
     chosen: list[SyncedRecord] = []
     if sealed and (not taken or used < max_bytes // 2):
         chosen, compressed = _fit(sealed, max_bytes - used)
-        part = _sealed(identity, seq, compressed)
+        signer = (identity.team, identity.device)
+        part = _sealed(identity, seq, compressed, declarations(chosen, signer=signer))
     batch = Batch(device=identity.device, seq=seq, ctx=ctx, ops=ops, sealed=part)
     body: bytes = msgpack.packb(batch.dump(), use_bin_type=True)
     revs = [str(r.rev) for r in [*taken, *chosen]]

@@ -439,6 +439,7 @@ TEXT: dict[str, str] = {
     "refusal.invalid_record": "A required field is missing or wrong.",
     "refusal.needs_coordinator": "Renaming, deleting or merging another team's entry needs a coordinator.",
     "refusal.not_owner": "This record belongs to another team.",
+    "refusal.part_refused": "Sent with a record the hub refused; save it again to resend.",
     "refusal.team_mismatch": "It names a team this phone does not belong to.",
     "refusal.entry_limit": "This phone has added as many registry entries as the hub allows.",
     "sync.pack_installed": "New guidance installed (version {version}).",
@@ -720,6 +721,7 @@ TEXT: dict[str, str] = {
     "field.code_refused": "The hub refused this code. Ask your coordinator for a new one.",
     # -- errors (describe) ----------------------------------------------------------------
     "err.app_error": "Something went wrong. Nothing was lost.",
+    "err.not_allowed": "This phone may not change that record. Nothing was saved.",
     "err.store_error": "The vault could not be read or written. Try again.",
     "err.no_vault": "There is no vault on this phone yet.",
     "err.vault_exists": "A vault already exists on this phone. Unlock it instead.",

@@ -22,7 +22,13 @@ from typing import Any
 
 import flet as ft
 
-from app.errors import AppError, AuthRequired, Rejected, WrongPassphrase
+from app.errors import (
+    AppError,
+    AuthRequired,
+    NotAllowed,
+    Rejected,
+    WrongPassphrase,
+)
 from app.services import Cards, Day, Label, Labels, Lines, Moment, Text, Value
 from app.ui import catalog_en
 from app.ui.formats import Formats
@@ -182,6 +188,8 @@ def describe(error: AppError) -> str:
         return tn("unlock.wrong_left", error.remaining)
     if isinstance(error, Rejected):
         return t("err.rejected", status=error.status)
+    if isinstance(error, NotAllowed) and has(f"refusal.{error.reason}"):
+        return t(f"refusal.{error.reason}")
     if isinstance(error, AuthRequired) and has(f"err.auth.{error.detail}"):
         return t(f"err.auth.{error.detail}")
     for cls in type(error).__mro__:

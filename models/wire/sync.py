@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import hashlib
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
+import msgpack
 from pydantic import Field, model_validator
 
 from models.base import RecordKind
@@ -22,6 +23,8 @@ __all__ = [
     "REGISTRY_KINDS",
     "Ack",
     "Batch",
+    "Declared",
+    "MAX_DECLARED",
     "PackOffer",
     "Push",
     "RegistryOpWire",
@@ -32,6 +35,8 @@ __all__ = [
     "SealedPart",
     "Stream",
     "batch_digest",
+    "declared",
+    "declared_claims",
     "SyncRequest",
     "SyncResponse",
     "op_fields",
@@ -72,11 +77,45 @@ def op_fields(kind: RecordKind) -> frozenset[str]:
 RegistryOpWire = tuple[int, str, bytes, str, Any, str]
 
 
+# One revision a sealed part declares, in order: (record id (16 bytes), the team
+# and the device the revision names; ``""`` for the signer's own, which is what
+# an honest batch almost always holds). The hub checks them against the signer's
+# certificate and the records' owners without reading content; the devices that
+# open the part check that the revisions inside are exactly these.
+Declared = tuple[
+    Annotated[bytes, Field(min_length=16, max_length=16)],
+    Annotated[str, Field(max_length=200)],
+    Annotated[str, Field(max_length=64)],
+]
+MAX_DECLARED = 20_000
+
+
 class SealedPart(WireModel):
-    """Contacts and checkpoint logs: ``seal(records_key, pad(zstd(msgpack(revs))))``."""
+    """Contacts and checkpoint logs: ``seal(records_key, pad(zstd(msgpack(revs))))``,
+    with the revisions it declares (:data:`Declared`) under the same signature."""
 
     ct: bytes
     sig: bytes = Field(min_length=64, max_length=64)
+    revs: list[Declared] = Field(default_factory=list, max_length=MAX_DECLARED)
+
+
+def declared(
+    record_id: bytes, team: str, device: str, *, signer: tuple[str, str]
+) -> Declared:
+    """The declaration of one sealed revision by ``signer`` (team, device): a
+    claim equal to the signer's own is left empty."""
+    own_team, own_device = signer
+    return (
+        record_id,
+        "" if team == own_team else team,
+        "" if device == own_device else device,
+    )
+
+
+def declared_claims(decl: Declared, *, signer: tuple[str, str]) -> tuple[str, str]:
+    """The (team, device) a declaration claims, with empty claims the signer's."""
+    _, team, device = decl
+    return (team or signer[0], device or signer[1])
 
 
 def seal_aad(device: str, seq: int) -> bytes:
@@ -84,9 +123,16 @@ def seal_aad(device: str, seq: int) -> bytes:
     return f"parley-batch-v1|{device}|{seq}".encode()
 
 
-def seal_message(device: str, seq: int, ct: bytes) -> bytes:
-    """Return what a device signs for a sealed batch (hub and coordinators verify)."""
-    return seal_aad(device, seq) + b"|" + hashlib.sha256(ct).digest()
+def seal_message(device: str, seq: int, ct: bytes, revs: list[Declared]) -> bytes:
+    """Return what a device signs for a sealed batch (hub and coordinators verify):
+    its author, number, ciphertext digest and declared revisions' digest."""
+    decl: bytes = msgpack.packb([list(r) for r in revs], use_bin_type=True)
+    return (
+        seal_aad(device, seq)
+        + b"|"
+        + hashlib.sha256(ct).digest()
+        + hashlib.sha256(decl).digest()
+    )
 
 
 class Batch(WireModel):
@@ -175,14 +221,20 @@ class RegistrySnapshot(WireModel):
     clocks: dict[str, str]
     aliases: list[str] = Field(default_factory=list)
     losers: dict[str, list[tuple[Any, str, str]]] = Field(default_factory=dict)
+    # The device that wrote each field's current value (stamped by the hub from
+    # the signer), and the team that owns the record (``models.authority``).
+    writers: dict[str, str] = Field(default_factory=dict)
+    owner: str = ""
 
 
 class RegistryPage(WireModel):
-    """A page of the registry stream."""
+    """A page of the registry stream, with the certificates of the devices that
+    wrote its values (so devices check the writers against the rules)."""
 
     items: list[RegistrySnapshot]
     cursor: int
     more: bool = False
+    certs: list[Signed] = Field(default_factory=list)
 
 
 class SealedItem(WireModel):
@@ -194,6 +246,7 @@ class SealedItem(WireModel):
     ct: bytes
     sig: bytes
     cert: Signed
+    revs: list[Declared] = Field(default_factory=list, max_length=MAX_DECLARED)
 
 
 class SealedPage(WireModel):

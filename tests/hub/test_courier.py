@@ -113,9 +113,9 @@ def test_a_courier_key_cannot_push_a_batch_it_sealed_itself(
     real = _sealed_batch(store, me, 1)
     batch = Batch.model_validate(msgpack.unpackb(real, raw=False))
     assert batch.sealed is not None
-    forged = SealedPart(
-        ct=batch.sealed.ct, sig=sign(key, seal_message(me.device, 1, batch.sealed.ct))
-    )
+    part = batch.sealed
+    message = seal_message(me.device, 1, part.ct, part.revs)
+    forged = SealedPart(ct=part.ct, sig=sign(key, message), revs=part.revs)
     body = msgpack.packb(
         batch.model_copy(update={"sealed": forged}).dump(), use_bin_type=True
     )

@@ -217,7 +217,7 @@ class _Sealer:
 
     def item(self, plain: bytes, seq: int = 1) -> SealedItem:
         ct = seal(box_public(self.records), plain, aad=seal_aad(self.device, seq))
-        sig = sign(self.device_key, seal_message(self.device, seq, ct))
+        sig = sign(self.device_key, seal_message(self.device, seq, ct, []))
         return SealedItem(
             seq=seq, device=self.device, batch=seq, ct=ct, sig=sig, cert=self.cert
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 import flet as ft
 
-from app.errors import AppError, ValidationFailed
+from app.errors import AppError, NotAllowed, ValidationFailed
 from app.services import ActorForm, ActorRow
 from app.ui.components.briefing import briefing_box
 from app.ui.components.chips import ChipGroup
@@ -23,7 +23,7 @@ from app.ui.components.widgets import (
     section_title,
 )
 from app.ui.host import Host
-from app.ui.messages import enum_label, field_error, t
+from app.ui.messages import describe, enum_label, field_error, t
 from app.ui.screen import FormScreen, Screen
 from models.enums import ActorType, Influence, Stance
 
@@ -273,6 +273,9 @@ class ActorFormScreen(FormScreen):
         except ValidationFailed as err:
             self.name.error = field_error(err.fields.get("name"))
             self.shell.toast(t("contact.fix_errors"))
+            return
+        except NotAllowed as err:
+            self.shell.toast(describe(err))
             return
         self.saved()
         self.shell.go("/actor", id=actor_id)

@@ -9,7 +9,7 @@ from typing import Any
 
 import flet as ft
 
-from app.errors import ValidationFailed
+from app.errors import NotAllowed, ValidationFailed
 from app.services import CheckpointForm
 from app.services.checkpoints import RECENT
 from app.ui.components.adders import actor_adder, place_adder
@@ -28,7 +28,7 @@ from app.ui.components.widgets import (
     secondary,
 )
 from app.ui.host import Host
-from app.ui.messages import field_error, formats, t
+from app.ui.messages import describe, field_error, formats, t
 from app.ui.screen import FormScreen
 from models.enums import AccessConstraint, CheckpointOutcome
 
@@ -296,6 +296,9 @@ class CheckpointScreen(FormScreen):
         except ValidationFailed as err:
             self.marks.show(err.fields)
             self.shell.toast(self.marks.summary(err.fields))
+            return
+        except NotAllowed as err:
+            self.shell.toast(describe(err))
             return
         self.saved()
         self.shell.go("/record", id=log_id)

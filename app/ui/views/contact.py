@@ -9,7 +9,7 @@ from typing import Any
 
 import flet as ft
 
-from app.errors import ValidationFailed
+from app.errors import NotAllowed, ValidationFailed
 from app.services import ContactForm
 from app.services.guidance import ConsultTarget
 from app.ui.components.adders import actor_adder, place_adder
@@ -29,7 +29,7 @@ from app.ui.components.widgets import (
     secondary,
 )
 from app.ui.host import Host
-from app.ui.messages import enum_label, t
+from app.ui.messages import describe, enum_label, t
 from app.ui.screen import FormScreen
 from app.ui.views.contact_rows import RowList
 from app.ui.views.guide_nav import open_card, returned_from_guide
@@ -405,6 +405,9 @@ class ContactScreen(FormScreen):
     def _save(self) -> None:
         try:
             contact_id = self.services.contacts.save(ContactForm(**self.values()))
+        except NotAllowed as err:
+            self.shell.toast(describe(err))
+            return
         except ValidationFailed as err:
             self._show_errors(err.fields)
             only_empty = set(err.fields) == {"form"}

@@ -8,13 +8,13 @@ from typing import Any
 
 import flet as ft
 
-from app.errors import ValidationFailed
+from app.errors import NotAllowed, ValidationFailed
 from app.services import PlaceForm, PlaceLine, coarse_position
 from app.ui.components.forms import restored_banner, save_bar
 from app.ui.components.location import LocationUnavailable, read_position
 from app.ui.components.widgets import field, note, primary, secondary
 from app.ui.host import Host
-from app.ui.messages import field_error, t
+from app.ui.messages import describe, field_error, t
 from app.ui.screen import FormScreen, Screen
 from app.ui.theme import TEXT_SMALL
 
@@ -184,6 +184,9 @@ class PlaceFormScreen(FormScreen):
             self.name.error = field_error(err.fields.get("name"))
             self.lat.error = field_error(err.fields.get("lat"))
             self.lon.error = field_error(err.fields.get("lon"))
+            return
+        except NotAllowed as err:
+            self.shell.toast(describe(err))
             return
         self.saved()
         self.shell.go("/places")

@@ -7,7 +7,7 @@ from typing import Any
 
 import flet as ft
 
-from app.errors import AppError
+from app.errors import AppError, NotAllowed
 from app.services import RecordFilter, RecordRow, Revision, listed_kinds, statuses
 from app.services.digits import western_digits
 from app.ui.components.chips import ChipGroup
@@ -29,7 +29,7 @@ from app.ui.components.widgets import (
     section_title,
 )
 from app.ui.host import Host
-from app.ui.messages import enum_label, formats, t, tn
+from app.ui.messages import describe, enum_label, formats, t, tn
 from app.ui.screen import Screen
 from app.ui.state import RecordsState
 from app.ui.views.outbox import send_line
@@ -316,6 +316,10 @@ class RecordScreen(Screen):
         )
 
     def _delete(self) -> None:
-        self.services.records.delete(str(self.row.id))
+        try:
+            self.services.records.delete(str(self.row.id))
+        except NotAllowed as err:
+            self.shell.toast(describe(err))
+            return
         self.shell.go("/records")
         self.shell.toast(t("record.deleted"))
