@@ -15,6 +15,7 @@ from typing import Any
 
 from app.readmodel.kinds import Label, RecordType, Text, saved_at, type_of
 from app.readmodel.rows import RecordFilter, RecordRow, fold
+from app.readmodel.search import WordIndex
 from app.store import Entry
 from models import Hlc, RecordKind
 
@@ -80,20 +81,47 @@ class Index:
         self.order: list[_Key] = []  # listed records, newest first
         self.pending: dict[uuid.UUID, uuid.UUID] = {}  # revision -> record
         self.waiting: Counter[uuid.UUID] = Counter()  # record -> queued revisions
+        # Listed, readable records by their words; filled by start_search.
+        self.search = WordIndex()
+        self._searching = False
 
     # -- changes -------------------------------------------------------------------
 
     def put(self, entry: Entry) -> None:
         """Add, replace or (for a deletion) drop one record."""
-        old = self.items.pop(entry.record.id, None)
+        record_id = entry.record.id
+        old = self.items.pop(record_id, None)
         if old is not None:
             self._unindex(old)
-            self._stale_referrers(old.id)
-        if entry.record.deleted:
-            return
-        item = make_item(entry)
-        self.items[item.id] = item
-        self._index(item)
+        # What names this record (even one not seen before) names it anew.
+        referrers = self._stale_referrers(record_id)
+        if not entry.record.deleted:
+            item = make_item(entry)
+            self.items[item.id] = item
+            self._index(item)
+        if self._searching:
+            self.search.remove(record_id)
+            for found in [self.items.get(record_id), *referrers]:
+                if found is not None and found.id in self.items:
+                    self._search_add(found)
+            if self.search.worn:
+                self.start_search()
+
+    def start_search(self) -> None:
+        """Fold every listed record's text and index its words (after a build)."""
+        self.search = WordIndex()
+        self.search.build(
+            [
+                (item.id, item.key, self.text(item))
+                for item in self.listed()
+                if not item.entry.purged
+            ]
+        )
+        self._searching = True
+
+    def _search_add(self, item: Item) -> None:
+        if item.spec.listed and not item.entry.purged:
+            self.search.add(item.id, item.key, self.text(item))
 
     def queue(self, rev: uuid.UUID, record_id: uuid.UUID) -> None:
         """A revision entered the outbox."""
@@ -137,13 +165,16 @@ class Index:
             if at < len(self.order) and self.order[at] == item.key:
                 del self.order[at]
 
-    def _stale_referrers(self, target: uuid.UUID) -> None:
+    def _stale_referrers(self, target: uuid.UUID) -> list[Item]:
         """A record others name changed: their search text names it again."""
+        stale: list[Item] = []
         for by_target in self.refs.values():
             for referrer in by_target.get(target, ()):
                 found = self.items.get(referrer)
                 if found is not None:
                     found.text = None
+                    stale.append(found)
+        return stale
 
     # -- reading -------------------------------------------------------------------
 

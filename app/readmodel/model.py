@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from app.errors import AppError, StoreError, StoreLocked
+from app.readmodel.heap import collector_paused, thaw
 from app.readmodel.index import Index, Item
 from app.readmodel.kinds import type_for
 from app.readmodel.rows import RecordFilter, RecordRow, RowPage
@@ -43,19 +44,14 @@ class TeamPage:
     conflicts: int
 
 
-_Texts = list[tuple[uuid.UUID, str]]
-
-
 @dataclass(frozen=True, slots=True)
 class _Search:
-    """The last search, kept to narrow the next one as the user types on."""
+    """The last filter's records, kept while the user types on under it."""
 
     version: int
     base: RecordFilter
     base_ids: list[uuid.UUID]  # every record the filter passes, newest first
-    base_texts: _Texts | None  # the same, stubs aside, with their folded text
-    words: list[str]
-    hits: _Texts | None
+    base_mask: int | None  # the same, as a bit set of the word index
 
 
 class ReadModel:
@@ -97,14 +93,14 @@ class ReadModel:
     def build(self) -> None:
         """Read and index every record (on the calling thread)."""
         try:
-            loaded = self._store.load()
-            index = Index()
-            for entry in loaded.entries.values():
-                index.put(entry)
-            for rev, record_id in loaded.pending.items():
-                index.queue(rev, record_id)
-            for item in index.items.values():
-                index.text(item)  # the first keystroke must not pay for this
+            with collector_paused():
+                loaded = self._store.load()
+                index = Index()
+                for entry in loaded.entries.values():
+                    index.put(entry)
+                for rev, record_id in loaded.pending.items():
+                    index.queue(rev, record_id)
+                index.start_search()  # the first keystroke must not pay for this
         except AppError as err:
             with self._lock:
                 self._failure = err
@@ -132,6 +128,7 @@ class ReadModel:
             self._heard_while_building = None
             self._listeners = []
         self._ready.set()
+        thaw()
 
     def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call ``listener`` (on the writing thread) after each change is applied."""
@@ -323,52 +320,26 @@ class ReadModel:
         base, words = flt.without_text(), flt.words()
         last = self._search
         if last is not None and (last.version, last.base) == (self.version, base):
-            base_ids, base_texts = last.base_ids, last.base_texts
+            base_ids, base_mask = last.base_ids, last.base_mask
         elif base == _ANY:
-            base_ids, base_texts = [key[2] for key in index.order], None
+            base_ids, base_mask = [key[2] for key in index.order], None
         else:
             base_ids = [i.id for i in index.listed() if index.passes(i, base)]
-            base_texts = None
-        hits: _Texts | None = None
-        if words:
-            if base_texts is None:
-                base_texts = _texts(index, base_ids)
-            # Typing on: every hit of the longer query was a hit of the shorter one.
-            narrowing = (
-                last is not None
-                and last.hits is not None
-                and last.base_texts is base_texts
-                and " ".join(words).startswith(" ".join(last.words))
-            )
-            pool = last.hits if narrowing and last is not None else base_texts
-            hits = _scan(pool or [], words)
-        self._search = _Search(self.version, base, base_ids, base_texts, words, hits)
-        if hits is None:
+            base_mask = None
+        if not words:
+            self._search = _Search(self.version, base, base_ids, base_mask)
             return len(base_ids), base_ids[:limit] if limit else base_ids
-        # Only the shown ids are picked out: the rest of the hits are only counted.
-        shown = hits[:limit] if limit else hits
-        return len(hits), [record_id for record_id, _ in shown]
+        search = index.search
+        hits = search.matching(words)
+        if base != _ANY:
+            if base_mask is None:
+                base_mask = search.among(base_ids)
+            hits &= base_mask
+        self._search = _Search(self.version, base, base_ids, base_mask)
+        return hits.bit_count(), search.first(hits, index.order, limit)
 
 
 _ANY = RecordFilter()
-
-
-def _texts(index: Index, record_ids: list[uuid.UUID]) -> _Texts:
-    """The folded text of each record (stubs have none left to search)."""
-    items = index.items
-    return [
-        (rid, index.text(items[rid]))
-        for rid in record_ids
-        if not items[rid].entry.purged
-    ]
-
-
-def _scan(pool: _Texts, words: list[str]) -> _Texts:
-    """The records whose text holds every word (the inner loop of every keystroke)."""
-    if len(words) == 1:
-        word = words[0]
-        return [hit for hit in pool if word in hit[1]]
-    return [hit for hit in pool if all(w in hit[1] for w in words)]
 
 
 def _readable(item: Item, model: type[SyncedRecord]) -> bool:

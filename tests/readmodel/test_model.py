@@ -67,6 +67,50 @@ def test_applied_sync_page_updates_rows_and_search(
     assert model.rows(RecordFilter(text="old name")).total == 0
 
 
+def test_contact_synced_before_its_actor_is_found_by_the_actors_name(
+    store: Store, model: ReadModel
+) -> None:
+    actor = make_actor(name="Falcons")
+    contact = make_contact(actor_id=actor.id)
+    store.apply_remote([contact])
+    assert model.rows(RecordFilter(text="falcons")).total == 0
+    store.apply_remote([actor])
+    found = model.rows(RecordFilter(text="falcons")).rows
+    assert [r.id for r in found] == [contact.id]
+
+
+def test_search_follows_saves_edits_and_deletions(
+    store: Store, model: ReadModel
+) -> None:
+    first = store.save(make_contact(asks="water point"))
+    assert model.rows(RecordFilter(text="wat")).total == 1  # warms the word
+    second = store.save(make_contact(asks="waterway"))
+    edited = store.save(
+        first.model_copy(
+            update={"rev": uuid.uuid4(), "parents": [first.rev], "asks": "fuel"}
+        )
+    )
+    assert [r.id for r in model.rows(RecordFilter(text="wat")).rows] == [second.id]
+    assert [r.id for r in model.rows(RecordFilter(text="fue")).rows] == [edited.id]
+    store.delete(second.id)
+    assert model.rows(RecordFilter(text="wat")).total == 0
+
+
+def test_search_index_is_rebuilt_when_worn_by_many_changes(
+    store: Store, model: ReadModel
+) -> None:
+    contacts = [make_contact(asks=f"water {n}") for n in range(1100)]
+    store.apply_remote(contacts)
+    gone = [
+        c.model_copy(update={"rev": uuid.uuid4(), "parents": [c.rev], "deleted": True})
+        for c in contacts[1:]
+    ]
+    store.apply_remote(gone, replace_heads=True)
+    assert not model._index.search.worn and len(model._index.search) == 1
+    found = model.rows(RecordFilter(text="water"))
+    assert [r.id for r in found.rows] == [contacts[0].id]
+
+
 def test_acknowledged_revisions_are_no_longer_pending(
     store: Store, model: ReadModel
 ) -> None:
@@ -166,6 +210,7 @@ def test_lock_drops_every_record_and_refuses_queries(
     model.rows(RecordFilter(text="secret"))
     model.close()
     assert model._index.items == {} and model._search is None
+    assert len(model._index.search) == 0 and model._index.search.matching(["s"]) == 0
     with pytest.raises(StoreLocked):
         model.row(contact.id)
 
