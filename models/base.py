@@ -47,6 +47,9 @@ class SyncedRecord(SQLModel):
     # True: only a coordinator's device may write it; a device refuses one whose
     # signer's certificate says otherwise (a coordinator's briefing to a team).
     coordinator_only: ClassVar[bool] = False
+    # True: owned by a team like a sealed record (a follow-up), not a shared
+    # registry entry whose name, deletion and merge are guarded.
+    team_owned: ClassVar[bool] = False
 
     id: uuid.UUID = Field(default_factory=new_id)
     rev: uuid.UUID = Field(default_factory=new_id)

@@ -177,6 +177,7 @@ class FollowUp(SyncedRecord):
 
     kind: ClassVar[RecordKind] = RecordKind.FOLLOW_UP
     sealed: ClassVar[bool] = False
+    team_owned: ClassVar[bool] = True
     private: ClassVar[frozenset[str]] = frozenset(
         {"contact_id", "actor_id", "title", "notes", "due", "status"}
     )

@@ -30,7 +30,8 @@ def ensure_may_write(store: Store, held: SyncedRecord, new: SyncedRecord) -> Non
     if writer is None:
         return
     owner = held.team or None
-    if RECORD_TYPES[held.kind].sealed or held.kind.value == "follow_up":
+    model = RECORD_TYPES[held.kind]
+    if model.sealed or model.team_owned:
         code = record_refusal(writer, owner=owner, team=new.team or None)
     else:
         changed = [

@@ -193,12 +193,17 @@ def _writers(page: RegistryPage, identity: Identity) -> dict[str, Writer]:
     return out
 
 
+def _team_owned(kind: str) -> bool:
+    model = RECORD_TYPES.get(RecordKind(kind)) if kind in set(RecordKind) else None
+    return model is not None and model.team_owned
+
+
 def _entry_code(
     snap: RegistrySnapshot, field: str, writer: Writer | None
 ) -> str | None:
     """The shared rules for one value of a registry entry, by its stamped writer
     (a writer without a verified certificate may not change a guarded field)."""
-    if snap.kind == RecordKind.FOLLOW_UP.value or field not in GUARDED_FIELDS:
+    if field not in GUARDED_FIELDS or _team_owned(snap.kind):
         return None
     creator = snap.owner or None
     if writer is None:
