@@ -98,11 +98,17 @@ class ActorService:
                 )
         return rows
 
-    def options(self) -> list[Option]:
-        """Every actor as a pickable option (with its aliases, to find it by)."""
+    def options(self, *, merged: bool = False) -> list[Option]:
+        """Every actor as a pickable option (with its aliases, to find it by).
+
+        An entry a coordinator merged into another is left out unless ``merged``
+        (a filter over old records still names it): its names are the kept
+        entry's aliases, so typing them finds the kept one.
+        """
         return [
             Option(str(a.id), a.name, tuple(a.aliases))
             for a in self._model.named(Actor)
+            if merged or a.merged_into is None
         ]
 
     def find_or_create(self, name: str, actor_type: str = "other") -> str:

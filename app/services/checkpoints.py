@@ -98,7 +98,9 @@ class CheckpointService:
         model = self._model
         places = [Option(str(p.id), p.name) for p in model.named(Place)]
         actors = [
-            Option(str(a.id), a.name, tuple(a.aliases)) for a in model.named(Actor)
+            Option(str(a.id), a.name, tuple(a.aliases))
+            for a in model.named(Actor)
+            if a.merged_into is None  # merged away: its names are the kept one's
         ]
         return QuickChoices(
             places=_recent(model.last_used("place_id", limit=limit), places),

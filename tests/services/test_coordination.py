@@ -268,6 +268,23 @@ def test_a_coordinator_merges_a_duplicate_and_its_records_follow(
     assert {keep.id, drop.id} <= pending  # both saves go to the hub's registry
 
 
+def test_a_merged_away_actor_leaves_the_pickers_but_not_the_records_filter(
+    services: Services,
+) -> None:
+    store = services._store
+    enroll_as(store, "coordinator")
+    keep = actor(store, "Jaish al-Mahdi")
+    drop = actor(store, "Jaysh el Mahdy")
+    contact(store, "south", D, drop, issues=[DETENTION])
+    _service(services).merge(keep=str(keep.id), drop=str(drop.id))
+    picked = services.actors.options()
+    assert [o.id for o in picked] == [str(keep.id)]
+    assert "Jaysh el Mahdy" in picked[0].aliases  # typing the old name finds it
+    quick = services.checkpoints.quick_choices()
+    assert str(drop.id) not in [o.id for o in quick.actors]
+    assert str(drop.id) in [o.id for o in services.actors.options(merged=True)]
+
+
 def test_only_a_coordinator_may_merge(services: Services) -> None:
     store = services._store
     enroll_as(store, "field")

@@ -71,7 +71,7 @@ class RecordsScreen(Screen):
             on_change=shell.guard(self._refresh),
         )
         self.actor = Picker(
-            self.services.actors.options(),
+            self.services.actors.options(merged=True),
             label=t("records.actor"),
             search_label=t("picker.search_actor"),
             selected=saved.actor,
