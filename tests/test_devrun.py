@@ -66,7 +66,14 @@ def test_devrun_serves_hub_and_app_prints_a_code_and_stops_both(
             assert app.status == 200
     finally:
         proc.send_signal(signal.SIGINT)
-        rest, _ = proc.communicate(timeout=30)
+        try:
+            # Each child gets 10 s to stop before it is killed (app.devrun._stop),
+            # so 60 s is a hang, not a slow machine.
+            rest, _ = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never leave a server behind for the next tests
+            proc.communicate()
+            raise
     assert proc.returncode == 0
     assert "Stopped the hub and the field app." in rest
     assert _closed(app_port) and _closed(hub_port)
