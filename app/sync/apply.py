@@ -90,9 +90,14 @@ def pending_overrides(store: Store, pending: list[SyncedRecord]) -> Overrides:
     return out
 
 
+def _model_of(kind: str) -> type[SyncedRecord] | None:
+    """The record type of a kind code off the wire (``None`` for an unknown one)."""
+    return RECORD_TYPES.get(RecordKind(kind)) if kind in set(RecordKind) else None
+
+
 def _has_aliases(kind: str) -> bool:
     """Alias ops apply to the types with a set of names (an unknown kind has none)."""
-    model = RECORD_TYPES.get(RecordKind(kind)) if kind in set(RecordKind) else None
+    model = _model_of(kind)
     return model is not None and "aliases" in model.model_fields
 
 
@@ -194,7 +199,7 @@ def _writers(page: RegistryPage, identity: Identity) -> dict[str, Writer]:
 
 
 def _team_owned(kind: str) -> bool:
-    model = RECORD_TYPES.get(RecordKind(kind)) if kind in set(RecordKind) else None
+    model = _model_of(kind)
     return model is not None and model.team_owned
 
 
